@@ -1,0 +1,77 @@
+# NTU RGB+D 60 cross-subject for self-supervised pretraining with kNN
+# evaluation. The pickle is MMAction2's skeleton format (ntu60_3d.pkl).
+#
+# Normalisation: PreNormalize3D (MMAction2) centres every sequence on the
+# spine joint of its first frame and rotates it so the spine is vertical and
+# the shoulders lie along x: the same as the official HaLP/AimCLR
+# preprocessing (seq_transformation). Drop it for data that is already
+# normalised, e.g. pickles converted from the official .npy arrays.
+dataset_type = 'SkeletonPoseDataset'
+ann_file = 'data/skeleton/ntu60_3d.pkl'
+train_split, val_split = 'xsub_train', 'xsub_val'
+clip_len = 64
+normalize = [dict(type='PreNormalize3D')]
+
+# The official views: temporal crop-resize to 64 frames, then either joint
+# corruption or shear.
+view_transforms = [
+    dict(
+        type='TemporalCropResize',
+        clip_len=clip_len,
+        crop_ratio=(0.1, 1.0),
+        min_crop_len=64),
+    dict(
+        type='RandomChoice',
+        transforms=[[dict(type='JointCorruption')],
+                    [dict(type='RandomShear', beta=1.0)]]),
+]
+train_pipeline = normalize + [
+    dict(type='TwoViews', transforms=view_transforms),
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackActionInputs'),
+]
+test_pipeline = normalize + [
+    dict(
+        type='TemporalCropResize',
+        clip_len=clip_len,
+        crop_ratio=(0.95, 0.95),
+        min_crop_len=1,
+        center=True),
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackActionInputs'),
+]
+
+train_dataloader = dict(
+    batch_size=64,
+    num_workers=4,
+    persistent_workers=True,
+    drop_last=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        ann_file=ann_file,
+        split=train_split,
+        pipeline=train_pipeline))
+# kNN: features of the labelled training split (bank) classify the val split.
+val_dataloader = dict(
+    batch_size=64,
+    num_workers=4,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='KNNEvalDataset',
+        bank=dict(
+            type=dataset_type,
+            ann_file=ann_file,
+            split=train_split,
+            pipeline=test_pipeline,
+            test_mode=True),
+        query=dict(
+            type=dataset_type,
+            ann_file=ann_file,
+            split=val_split,
+            pipeline=test_pipeline,
+            test_mode=True)))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='KNNMetric', num_neighbors=1)
+test_evaluator = val_evaluator

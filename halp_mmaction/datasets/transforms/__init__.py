@@ -1,0 +1,13 @@
+from .gaussian_jitter import GaussianJitter
+from .joint_corruption import JointCorruption
+from .random_lr_flip import RandomLRFlip
+from .random_rotation import RandomRotation
+from .random_scale import RandomScale
+from .random_shear import RandomShear
+from .temporal_crop_resize import TemporalCropResize
+from .two_views import TwoViews
+
+__all__ = [
+    'GaussianJitter', 'JointCorruption', 'RandomLRFlip', 'RandomRotation',
+    'RandomScale', 'RandomShear', 'TemporalCropResize', 'TwoViews'
+]

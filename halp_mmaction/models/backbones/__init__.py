@@ -1,0 +1,3 @@
+from .bigru import BiGRU
+
+__all__ = ['BiGRU']

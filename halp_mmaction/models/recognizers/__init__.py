@@ -1,0 +1,3 @@
+from .skeleton_moco import SkeletonMoCo
+
+__all__ = ['SkeletonMoCo']

@@ -1,0 +1,204 @@
+"""MoCo v2 on skeleton sequences, with optional HaLP positives."""
+import copy
+from typing import Dict, List, Optional, Union
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmaction.registry import MODELS
+from mmaction.utils import OptSampleList, SampleList
+from mmengine.dist import all_gather, get_world_size
+from mmengine.model import BaseModel
+from torch import Tensor
+
+from ..utils import HostMirroredCounters
+
+
+@MODELS.register_module()
+class SkeletonMoCo(HostMirroredCounters, BaseModel):
+    """Momentum contrast (MoCo v2) for skeleton encoders, with HaLP.
+
+    Any MMAction2 skeleton backbone (input (N, M, T, V, C)) is pooled over
+    time, joints and persons, projected by ``neck`` and L2-normalised into
+    the contrastive space. A momentum copy of backbone and neck encodes the
+    key view; :class:`~halp_mmaction.engine.MomentumUpdateHook` updates it
+    after every step. Past keys wait in a queue (a buffer, like its pointer)
+    as negatives for the InfoNCE loss of ``head``. With ``halp_head`` the
+    step adds the HaLP loss on hallucinated positives.
+
+    Inputs follow MMAction2's multi-clip convention: a batch is
+    (N, 2, M, T, V, C) with the query view in clip 0 and the key view in
+    clip 1 (see the ``TwoViews`` transform). The query encoder's weights are
+    ``backbone.*``, the names MMAction2's ``RecognizerGCN`` uses, so a
+    pretraining checkpoint loads into a classifier as it is.
+
+    Args:
+        backbone (dict): Skeleton backbone config, e.g. ``STGCN``.
+        neck (dict): Projection config, e.g. ``ProjectionMLP``.
+        head (dict): Contrastive loss config. Defaults to
+            ``ContrastiveHead(temperature=0.07)``.
+        halp_head (dict, optional): ``HaLPHead`` config (``type`` and
+            ``feat_dim`` may be left out); None trains plain MoCo.
+            Defaults to None.
+        queue_len (int): Number of negative keys K. Defaults to 16384.
+        feat_dim (int): Size of the contrastive space. Defaults to 128.
+        data_preprocessor (dict, optional): Defaults to
+            ``ActionDataPreprocessor``.
+        init_cfg (dict or list[dict], optional): Initialisation config.
+    """
+
+    _host_counters = ('queue_ptr', )
+
+    def __init__(self,
+                 backbone: dict,
+                 neck: dict,
+                 head: dict = dict(type='ContrastiveHead', temperature=0.07),
+                 halp_head: Optional[dict] = None,
+                 queue_len: int = 16384,
+                 feat_dim: int = 128,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='ActionDataPreprocessor')
+        if isinstance(data_preprocessor, dict):
+            # mmaction's registry: BaseModel would look in mmengine's, which
+            # lacks ActionDataPreprocessor unless a default scope is set.
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if queue_len < 1:
+            raise ValueError(f'SkeletonMoCo: queue_len must be >= 1, got '
+                             f'{queue_len}')
+        self.backbone = MODELS.build(backbone)
+        self.neck = MODELS.build(neck)
+        self.head = MODELS.build(head)
+        self.halp_head = None
+        if halp_head is not None:
+            self.halp_head = MODELS.build(
+                {**dict(type='HaLPHead', feat_dim=feat_dim), **halp_head})
+            self.halp_head.set_queue_len(queue_len)
+
+        self.key_backbone = copy.deepcopy(self.backbone)
+        self.key_neck = copy.deepcopy(self.neck)
+        for param in self.key_parameters():
+            param.requires_grad = False
+
+        self.queue_len = queue_len
+        self.register_buffer(
+            'queue', F.normalize(torch.randn(queue_len, feat_dim), dim=1))
+        self.register_buffer('queue_ptr', torch.zeros((), dtype=torch.long))
+        self._init_host_counters()
+
+    # -- momentum encoder ------------------------------------------------
+    def query_parameters(self) -> List[nn.Parameter]:
+        return [*self.backbone.parameters(), *self.neck.parameters()]
+
+    def key_parameters(self) -> List[nn.Parameter]:
+        return [*self.key_backbone.parameters(), *self.key_neck.parameters()]
+
+    def init_weights(self) -> None:
+        """Initialise the query encoder and start the key encoder equal to it."""
+        super().init_weights()
+        with torch.no_grad():
+            torch._foreach_copy_(self.key_parameters(),
+                                 self.query_parameters())
+
+    @torch.no_grad()
+    def momentum_update(self, momentum: float) -> None:
+        """``key = momentum * key + (1 - momentum) * query``, parameters only.
+
+        The key encoder's batch-norm statistics stay its own, as in MoCo.
+        """
+        torch._foreach_lerp_(self.key_parameters(), self.query_parameters(),
+                             1.0 - momentum)
+
+    # -- encoding ----------------------------------------------------------
+    @staticmethod
+    def pool(feat: Union[Tensor, tuple]) -> Tensor:
+        """Average a backbone output to one vector per sample.
+
+        Accepts (N, M, C, T, V) graph-backbone maps (ST-GCN and friends:
+        mean over time and joints, then persons) and (N, C) sequence-model
+        features (the BiGRU).
+        """
+        if isinstance(feat, (tuple, list)):
+            feat = feat[-1]
+        if feat.dim() == 5:
+            return feat.mean(dim=(3, 4)).mean(dim=1)
+        if feat.dim() == 2:
+            return feat
+        raise ValueError('SkeletonMoCo: the backbone must return (N, M, C, T, '
+                         f'V) or (N, C) features, got {tuple(feat.shape)}')
+
+    def extract_feat(self, inputs: Tensor) -> Tensor:
+        """Pooled query-backbone features of (N, num_clips, M, T, V, C) inputs,
+        averaged over clips: (N, C)."""
+        self._check_inputs(inputs)
+        n, clips = inputs.shape[:2]
+        feat = self.pool(self.backbone(inputs.flatten(0, 1)))
+        return feat.view(n, clips, -1).mean(dim=1)
+
+    @staticmethod
+    def _check_inputs(inputs: Tensor, num_clips: Optional[int] = None) -> None:
+        if inputs.dim() != 6 or (num_clips and inputs.shape[1] != num_clips):
+            want = f'(N, {num_clips or "clips"}, M, T, V, C)'
+            hint = (' Wrap the view transforms in TwoViews so each sample '
+                    'carries a query and a key view.' if num_clips else '')
+            raise ValueError(f'SkeletonMoCo: inputs must be {want}, got '
+                             f'{tuple(inputs.shape)}.{hint}')
+
+    # -- queue ---------------------------------------------------------------
+    @torch.no_grad()
+    def _enqueue(self, keys: Tensor) -> None:
+        ptr = self._get_counter('queue_ptr')
+        slots = torch.arange(ptr, ptr + keys.shape[0],
+                             device=keys.device) % self.queue_len
+        self.queue.index_copy_(0, slots, keys.to(self.queue.dtype))
+        self._set_counter('queue_ptr', (ptr + keys.shape[0]) % self.queue_len)
+
+    # -- modes -----------------------------------------------------------------
+    def forward(self,
+                inputs: Tensor,
+                data_samples: OptSampleList = None,
+                mode: str = 'tensor'):
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return self.extract_feat(inputs)
+        raise ValueError(f'SkeletonMoCo: invalid mode "{mode}"; use loss, '
+                         'predict or tensor')
+
+    def loss(self, inputs: Tensor,
+             data_samples: OptSampleList = None) -> Dict[str, Tensor]:
+        """MoCo (and HaLP) losses of a (N, 2, M, T, V, C) batch."""
+        self._check_inputs(inputs, num_clips=2)
+        query = F.normalize(
+            self.neck(self.pool(self.backbone(inputs[:, 0]))), dim=1)
+        with torch.no_grad():
+            keys = F.normalize(
+                self.key_neck(self.pool(self.key_backbone(inputs[:, 1]))),
+                dim=1)
+        losses = dict(loss_moco=self.head.loss(
+            (query * keys).sum(dim=1, keepdim=True),
+            # A snapshot: the queue changes in place before backward runs.
+            query @ self.queue.clone().T))
+
+        # Every rank enqueues the global batch, so queues stay identical.
+        all_keys = torch.cat(all_gather(keys)) if get_world_size() > 1 \
+            else keys
+        if self.halp_head is not None:
+            losses.update(self.halp_head.loss(
+                query, keys, self.queue, self._get_counter('queue_ptr'),
+                num_new_keys=all_keys.shape[0]))
+        self._enqueue(all_keys)
+        return losses
+
+    def predict(self, inputs: Tensor, data_samples: SampleList) -> SampleList:
+        """Attach the pooled query-backbone feature to each data sample as
+        ``feature``, for feature-based evaluation such as kNN."""
+        feats = self.extract_feat(inputs)
+        for sample, feat in zip(data_samples, feats):
+            sample.set_field(feat, 'feature')
+        return data_samples
