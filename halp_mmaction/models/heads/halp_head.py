@@ -25,8 +25,9 @@ class HaLPHead(HostMirroredCounters, BaseModule):
     (the rank filter). The loss is ``-loss_weight * mean(q . z) / temperature``
     over the kept positives; ``z`` carries no gradient.
 
-    HaLP stays off (zero loss) until ``warmup_samples`` keys have entered the
-    queue, so that prototypes are computed from real keys and not from the
+    HaLP stays off (zero loss) while ``enabled`` is False (a schedule hook
+    may switch it at a given epoch) and until ``warmup_samples`` keys have
+    entered the queue, so that prototypes are computed from real keys and not from the
     queue's random initialisation. The official code waits for twice the
     queue length; the default waits for one.
 
@@ -108,6 +109,7 @@ class HaLPHead(HostMirroredCounters, BaseModule):
         self.num_candidates = num_candidates or num_prototypes - 1
         self.warmup_samples = warmup_samples
         self.kmeans_iters = kmeans_iters
+        self.enabled = True
         self.register_buffer('prototypes',
                              torch.zeros(num_prototypes, feat_dim))
         self.register_buffer('samples_seen', torch.zeros((), dtype=torch.long))
@@ -127,7 +129,8 @@ class HaLPHead(HostMirroredCounters, BaseModule):
     @property
     def active(self) -> bool:
         """Whether HaLP contributes to the loss from the next step on."""
-        return self._get_counter('samples_seen') >= (self.warmup_samples or 0)
+        return self.enabled and (self._get_counter('samples_seen') >=
+                                 (self.warmup_samples or 0))
 
     @torch.no_grad()
     def refresh_prototypes(self, queue: Tensor, queue_ptr: int) -> None:
