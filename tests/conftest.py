@@ -3,6 +3,7 @@ registers every component before any test builds one."""
 from pathlib import Path
 
 import pytest
+import torch
 from mmengine.registry import init_default_scope
 
 import halp_mmaction  # noqa: F401
@@ -38,3 +39,13 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f'real data not found at {SHARED_DATA}')
     return SHARED_DATA
+
+
+@pytest.fixture
+def one_thread():
+    """Tiny tensors: more threads only add synchronisation (5x slower on a
+    busy 2-core machine)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

@@ -1,18 +1,94 @@
-"""Every config in configs/ loads, and its model, optimizer and pipelines
-build; NTU configs without data fail with a message that says what to do."""
+"""Every pretraining config in configs/ loads, its model, optimizer,
+pipelines and datasets build, and it follows the official HaLP recipe; NTU
+configs without data fail with a message that says what to do."""
+import copy
+import functools
+import json
+import pickle
+import re
 from pathlib import Path
+from typing import Optional, Tuple
 
+import numpy as np
 import pytest
 import torch
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, tiny_moco_cfg
 from mmaction.registry import DATASETS, MODELS
 from mmengine.config import Config
-from mmengine.dataset import Compose
+from mmengine.dataset import Compose, pseudo_collate
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
 
-CONFIGS = sorted(p for p in (REPO_ROOT / 'configs').rglob('*.py')
-                 if '_base_' not in p.parts)
+CONFIG_DIR = REPO_ROOT / 'configs'
+# Pretraining configs: not the bases, not the downstream evaluation (eval/).
+CONFIGS = sorted(
+    p for p in CONFIG_DIR.rglob('*.py')
+    if p.relative_to(CONFIG_DIR).parts[0] not in ('_base_', 'eval'))
+RECIPE = [p for p in CONFIGS if p.name != 'halp_stgcn_demo.py']
+STAGE2 = [p for p in CONFIGS if '-pre_' in p.name]
+
+# What each dataset's config reads: the pickle and, per split protocol, the
+# length of the fixture's training split (so a wrong split is caught).
+PICKLES = dict(ntu60='ntu60_3d.pkl', ntu120='ntu120_3d.pkl',
+               pku_mmd2='pku_mmd2_3d.pkl')
+FIXTURE_SPLITS = dict(xsub=(5, 3), xview=(6, 2), xset=(7, 1))
+
+
+@functools.lru_cache(maxsize=None)
+def _parse(path: Path) -> Config:
+    return Config.fromfile(str(path))
+
+
+def _load(path: Path) -> Config:
+    """A config, parsed once per test session (a parse takes ~0.3 s)."""
+    return copy.deepcopy(_parse(path))
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(CONFIG_DIR))
+
+
+def _expected_data(path: Path) -> Optional[Tuple[str, str]]:
+    """(dataset, protocol) a config's name promises, e.g. ntu60-xview."""
+    full = re.search(r'_(ntu60|ntu120|pku-mmd2)-(xsub|xview|xset)$', path.stem)
+    if full:
+        return full[1].replace('-', '_'), full[2]
+    alias = re.search(r'_(ntu60|ntu120|pku_mmd2)$', path.stem)
+    return (alias[1], 'xsub') if alias else None  # aliases: cross-subject
+
+
+@pytest.fixture(scope='module')
+def skeleton_pickle(tmp_path_factory) -> str:
+    """A tiny MMAction2 skeleton pickle with every split the configs use."""
+    rng = np.random.default_rng(0)
+    annotations = []
+    for i in range(8):
+        persons, frames = 1 + i % 2, 70 + 3 * i
+        annotations.append(dict(
+            frame_dir=f'S00{1 + i % 3}C00{1 + i % 3}P00{i + 1}R001A00{i + 1}',
+            label=i % 4,
+            keypoint=rng.normal(size=(persons, frames, 25, 3)).astype(
+                np.float32),
+            total_frames=frames))
+    names = [a['frame_dir'] for a in annotations]
+    split = {}
+    for protocol, (num_train, _) in FIXTURE_SPLITS.items():
+        split[f'{protocol}_train'] = names[:num_train]
+        split[f'{protocol}_val'] = names[num_train:]
+    path = tmp_path_factory.mktemp('skeleton') / 'skeleton_3d.pkl'
+    with open(path, 'wb') as f:
+        pickle.dump(dict(split=split, annotations=annotations), f)
+    return str(path)
+
+
+def _use_fixture(cfg: Config, ann_file: str) -> None:
+    """Point every dataset of a config at the fixture pickle."""
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = cfg[loader].dataset
+        for part in (dataset, dataset.get('bank'), dataset.get('query')):
+            if part is not None and 'ann_file' in part:
+                part.ann_file = ann_file
 
 
 def _pipelines(cfg):
@@ -21,16 +97,176 @@ def _pipelines(cfg):
     yield cfg.val_dataloader.dataset.query.pipeline
 
 
-@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.name)
-def test_config_builds(path: Path):
-    cfg = Config.fromfile(str(path))
+# Models and optimizers are built once per distinct config: the configs hold
+# a handful of distinct models, and a full-size BiGRU takes seconds to build.
+_BUILT = set()
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=_id)
+def test_config_builds(path: Path, skeleton_pickle):
+    cfg = _load(path)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
-    model = MODELS.build(cfg.model)
-    assert model.queue.shape[0] % cfg.train_dataloader.batch_size == 0
-    build_optim_wrapper(model, cfg.optim_wrapper)
+    assert cfg.model.queue_len % cfg.train_dataloader.batch_size == 0
+    key = json.dumps([cfg.model.to_dict(), cfg.optim_wrapper.to_dict()],
+                     sort_keys=True)
+    if key not in _BUILT:
+        model = MODELS.build(cfg.model)
+        assert model.queue.shape[0] == cfg.model.queue_len
+        build_optim_wrapper(model, cfg.optim_wrapper)
+        _BUILT.add(key)
     for pipeline in _pipelines(cfg):
         Compose([p for p in pipeline])  # every transform is registered
     assert any(h.type == 'MomentumUpdateHook' for h in cfg.custom_hooks)
+    assert cfg.test_dataloader.dataset == cfg.val_dataloader.dataset
+
+    expected = _expected_data(path)
+    if expected is None:  # the demo: no file
+        return
+    dataset, protocol = expected
+    train, bank, query = (cfg.train_dataloader.dataset,
+                          cfg.val_dataloader.dataset.bank,
+                          cfg.val_dataloader.dataset.query)
+    for part in (train, bank, query):
+        assert Path(part.ann_file).name == PICKLES[dataset]
+    assert (train.split, bank.split, query.split) == (
+        f'{protocol}_train', f'{protocol}_train', f'{protocol}_val')
+
+    _use_fixture(cfg, skeleton_pickle)
+    train_set = DATASETS.build(cfg.train_dataloader.dataset)
+    val_set = DATASETS.build(cfg.val_dataloader.dataset)
+    num_train, num_val = FIXTURE_SPLITS[protocol]
+    assert (len(train_set), len(val_set)) == (num_train, num_train + num_val)
+    assert train_set[0]['inputs'].shape == (2, 2, 64, 25, 3)  # two views
+    assert val_set[num_train]['inputs'].shape == (1, 2, 64, 25, 3)
+
+
+def _milestones(cfg) -> list:
+    return [m for s in cfg.get('param_scheduler') or [] for m in s.milestones]
+
+
+def _hook(cfg, name: str):
+    hooks = [h for h in cfg.custom_hooks if h.type == name]
+    return hooks[0] if hooks else None
+
+
+@pytest.mark.parametrize('path', RECIPE, ids=_id)
+def test_config_follows_the_official_recipe(path: Path):
+    cfg = _load(path)
+    pku = _expected_data(path)[0] == 'pku_mmd2'
+    assert cfg.train_dataloader.batch_size == 64
+    model = cfg.model
+    assert (model.queue_len, model.feat_dim, model.head.temperature) == (
+        16384, 128, 0.07)
+    assert _hook(cfg, 'MomentumUpdateHook').momentum == 0.999
+    assert cfg.optim_wrapper.optimizer == dict(
+        type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4)
+    if model.backbone.type == 'BiGRU':
+        assert (model.backbone.hidden_channels,
+                model.backbone.num_layers) == (1024, 3)
+        assert (model.neck.in_channels, model.neck.hid_channels,
+                model.neck.out_channels) == (2048, 2048, 128)
+
+    moco_epochs, epochs, step = (500, 1000, 800) if pku else (200, 450, 350)
+    max_epochs, schedule = cfg.train_cfg.max_epochs, _hook(
+        cfg, 'HaLPScheduleHook')
+    halp = model.get('halp_head')
+    if halp is None:  # MoCo: stage 1, or as long as the whole recipe
+        assert schedule is None and cfg.get('load_from') is None
+        assert (max_epochs, _milestones(cfg)) in [(moco_epochs, []),
+                                                 (epochs, [step])]
+        return
+    assert (halp.num_prototypes, halp.num_keys, halp.interval,
+            halp.num_positives, halp.hardness, halp.temperature) == (
+                20, 256, 10, 100, 0.8, 0.07)
+    assert halp.loss_weight == (1.0 if pku else 2.0)
+    if cfg.get('load_from'):  # stage 2 (see test_two_stages_make_the_recipe)
+        assert schedule is None
+        assert max_epochs == epochs - moco_epochs
+        assert _milestones(cfg) == [step - moco_epochs]
+    else:  # the whole recipe in one run
+        assert schedule.start_epoch == moco_epochs
+        assert (max_epochs, _milestones(cfg)) == (epochs, [step])
+
+
+@pytest.mark.parametrize('path', STAGE2, ids=_id)
+def test_two_stages_make_the_recipe(path: Path):
+    """Stage 2 loads the last checkpoint of its stage-1 config, trains the
+    same model and data, and the two stages add up to the one-run config."""
+    stage2 = _load(path)
+    match = re.fullmatch(r'work_dirs/(moco_\w+_1xb64-(\d+)e_[\w-]+)/'
+                         r'epoch_(\d+)\.pth', stage2.load_from)
+    assert match, stage2.load_from
+    stage1_name, stage1_epochs = match[1], int(match[2])
+    stage1 = _load(CONFIG_DIR / 'moco' / f'{stage1_name}.py')
+    assert stage1.train_cfg.max_epochs == stage1_epochs == int(match[3])
+    one_run_name = re.sub(r'moco-\d+e-pre_1xb64-(\d+)e',
+                          lambda m: f'1xb64-{int(m[1]) + stage1_epochs}e',
+                          path.stem)
+    one_run = _load(CONFIG_DIR / 'halp' / f'{one_run_name}.py')
+
+    halp_free = stage2.model.to_dict()
+    halp_free.pop('halp_head')
+    assert halp_free == stage1.model.to_dict()
+    assert stage2.model == one_run.model
+    for loader in ('train_dataloader', 'val_dataloader'):
+        assert stage2[loader] == stage1[loader] == one_run[loader]
+    assert _hook(one_run, 'HaLPScheduleHook').start_epoch == stage1_epochs
+    assert (stage1_epochs + stage2.train_cfg.max_epochs ==
+            one_run.train_cfg.max_epochs)
+    assert [stage1_epochs + m for m in _milestones(stage2)] == \
+        _milestones(one_run)
+
+
+def test_stage_2_loads_a_stage_1_checkpoint(tmp_path):
+    """What stage 2's load_from does: the MoCo weights and queue load into
+    the HaLP model, whose head starts its warm-up from zero."""
+    init_default_scope('mmaction')
+    moco = MODELS.build(tiny_moco_cfg(halp=False))
+    moco.init_weights()
+    moco._enqueue(torch.nn.functional.normalize(torch.randn(12, 8), dim=1))
+    torch.save(dict(state_dict=moco.state_dict()), tmp_path / 'epoch_200.pth')
+    halp = MODELS.build(tiny_moco_cfg())
+    load_checkpoint(halp, str(tmp_path / 'epoch_200.pth'), strict=False)
+    torch.testing.assert_close(halp.queue, moco.queue)
+    torch.testing.assert_close(halp.backbone.state_dict(),
+                               moco.backbone.state_dict())
+    assert halp._queue_ptr == 12
+    assert halp.halp_head._samples_seen == 0 and not halp.halp_head.active
+
+
+@pytest.mark.parametrize('name', [
+    'halp/halp_stgcn_1xb64-450e_ntu60-xsub.py',
+    'halp/halp_bigru_moco-500e-pre_1xb64-500e_pku-mmd2-xsub.py',
+])
+def test_config_trains_a_step(name, skeleton_pickle):
+    """One HaLP training step on a collated batch of the config's own
+    pipeline, with the encoder narrowed (a full-size step takes 10-25 s on
+    two CPU cores; test_config_builds builds the full-size models)."""
+    cfg = _load(CONFIG_DIR / name)
+    init_default_scope('mmaction')
+    _use_fixture(cfg, skeleton_pickle)
+    backbone = cfg.model.backbone
+    if backbone.type == 'BiGRU':
+        backbone.hidden_channels = 16  # 2 directions: a 32-d feature
+    else:
+        backbone.base_channels = 8  # doubled at 2 stages: a 32-d feature
+    cfg.model.neck.update(in_channels=32, hid_channels=32)
+    cfg.model.halp_head.warmup_samples = 0  # HaLP in this very step
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    batch = model.data_preprocessor(
+        pseudo_collate([dataset[0], dataset[1]]), training=True)
+    assert batch['inputs'].shape == (2, 2, 2, 64, 25, 3)
+    losses = model(**batch, mode='loss')
+    assert torch.isfinite(losses['loss_moco'])
+    assert losses['halp_kept'] > 0 and losses['loss_halp'] != 0
+    (losses['loss_moco'] + losses['loss_halp']).backward()
+    grads = [p.grad for p in model.backbone.parameters()
+             if p.grad is not None]
+    assert grads and all(torch.isfinite(g).all() for g in grads)
+    assert any(g.abs().sum() > 0 for g in grads)
 
 
 def test_ntu60_without_data_says_how_to_prepare_it(tmp_path, monkeypatch):

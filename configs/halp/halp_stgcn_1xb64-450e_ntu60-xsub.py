@@ -1,7 +1,12 @@
+# HaLP with ST-GCN on NTU-60 cross-subject, the whole recipe in one run: MoCo
+# for epochs 0-199, then MoCo + HaLP to epoch 450 (lr x0.1 at 350).
 _base_ = [
-    '../_base_/models/halp_stgcn.py', '../_base_/datasets/ntu60_xsub_ssl.py',
-    '../_base_/schedules/sgd_halp_450e.py', 'mmaction::_base_/default_runtime.py'
+    '../_base_/models/halp_stgcn.py',
+    '../_base_/datasets/ntu60_xsub_ssl.py',
+    '../_base_/schedules/sgd_halp_450e.py',
+    '../_base_/ssl_runtime.py',
 ]
-custom_imports = dict(imports=['halp_mmaction'], allow_failed_imports=False)
 
-default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=3))
+custom_hooks = _base_.custom_hooks + [
+    dict(type='HaLPScheduleHook', start_epoch=200)
+]

@@ -1,7 +1,9 @@
+# MoCo v2 with ST-GCN on NTU-60 cross-subject on the schedule of the whole HaLP
+# recipe (450 epochs, lr x0.1 at 350): plain MoCo for as long as HaLP trains, a
+# control the paper does not report.
 _base_ = [
-    '../_base_/models/moco_stgcn.py', '../_base_/datasets/ntu60_xsub_ssl.py',
-    '../_base_/schedules/sgd_halp_450e.py', 'mmaction::_base_/default_runtime.py'
+    '../_base_/models/moco_stgcn.py',
+    '../_base_/datasets/ntu60_xsub_ssl.py',
+    '../_base_/schedules/sgd_halp_450e.py',
+    '../_base_/ssl_runtime.py',
 ]
-custom_imports = dict(imports=['halp_mmaction'], allow_failed_imports=False)
-
-default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=3))

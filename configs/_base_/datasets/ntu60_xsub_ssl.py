@@ -1,5 +1,7 @@
 # NTU RGB+D 60 cross-subject for self-supervised pretraining with kNN
-# evaluation. The pickle is MMAction2's skeleton format (ntu60_3d.pkl).
+# evaluation. The pickle is MMAction2's skeleton format (ntu60_3d.pkl). The
+# other datasets and splits (ntu60_xview_ssl.py, ntu120_*_ssl.py,
+# pku_mmd2_xsub_ssl.py) inherit this file and change only files and splits.
 #
 # Normalisation: PreNormalize3D (MMAction2) centres every sequence on the
 # spine joint of its first frame and rotates it so the spine is vertical and

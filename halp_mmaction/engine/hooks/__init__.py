@@ -1,3 +1,5 @@
+from .halp_schedule_hook import HaLPScheduleHook
 from .momentum_update_hook import MomentumUpdateHook
+from .random_state_hook import RandomStateHook
 
-__all__ = ['MomentumUpdateHook']
+__all__ = ['MomentumUpdateHook', 'HaLPScheduleHook', 'RandomStateHook']

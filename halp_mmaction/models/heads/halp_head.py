@@ -2,8 +2,8 @@
 from typing import Dict, Optional
 
 import torch
-import torch.nn.functional as F
 from mmaction.registry import MODELS
+from mmengine.dist import broadcast, get_world_size
 from mmengine.model import BaseModule
 from torch import Tensor
 
@@ -35,6 +35,11 @@ class HaLPHead(HostMirroredCounters, BaseModule):
     with the same prototypes and schedule (the official code restarts its
     counter on resume). Counters are mirrored on the host, so the step reads
     no value back from the device.
+
+    In distributed training every rank clusters the same queue (it receives
+    the keys of all ranks), and rank 0's prototypes are then broadcast, so
+    that all ranks hold the same prototypes bit for bit even when their
+    random seeds differ or GPU reductions are not deterministic.
 
     Args:
         feat_dim (int): Size of keys and prototypes. Defaults to 128.
@@ -140,6 +145,10 @@ class HaLPHead(HostMirroredCounters, BaseModule):
         centroids, _ = spherical_kmeans(queue[newest], self.num_prototypes,
                                         num_iters=self.kmeans_iters)
         self.prototypes.copy_(centroids)
+        if get_world_size() > 1:
+            # Every rank runs k-means anyway, so the random streams stay in
+            # step; rank 0's result wins. A broadcast, not a host sync.
+            broadcast(self.prototypes, src=0)
 
     @torch.no_grad()
     def generate(self, keys: Tensor):
@@ -205,5 +214,7 @@ class HaLPHead(HostMirroredCounters, BaseModule):
         loss = -(sim * keep).sum() / num_kept.clamp_min(1) / self.temperature
         return dict(
             loss_halp=self.loss_weight * loss,
-            halp_generated=query.new_tensor(float(keep.numel())),
+            # new_full, not new_tensor: a host-to-device copy would
+            # synchronise the stream every step.
+            halp_generated=query.new_full((), float(keep.numel())),
             halp_kept=num_kept)

@@ -1,13 +1,13 @@
 """MoCo v2 on skeleton sequences, with optional HaLP positives."""
 import copy
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmaction.utils import OptSampleList, SampleList
-from mmengine.dist import all_gather, get_world_size
+from mmengine.dist import all_gather, broadcast, get_rank, get_world_size
 from mmengine.model import BaseModel
 from torch import Tensor
 
@@ -32,6 +32,14 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
     ``backbone.*``, the names MMAction2's ``RecognizerGCN`` uses, so a
     pretraining checkpoint loads into a classifier as it is.
 
+    Distributed training: the keys of all ranks enter every rank's queue,
+    so the queues stay identical. With ``shuffle_bn`` the key view is
+    shuffled across ranks before the key encoder and unshuffled after it
+    (MoCo's shuffle BN): the key encoder's batch-norm statistics then come
+    from other samples than the query's, which keeps the model from telling
+    the positive apart by them. Every rank must see the same batch size
+    (``drop_last=True``).
+
     Args:
         backbone (dict): Skeleton backbone config, e.g. ``STGCN``.
         neck (dict): Projection config, e.g. ``ProjectionMLP``.
@@ -42,6 +50,9 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
             Defaults to None.
         queue_len (int): Number of negative keys K. Defaults to 16384.
         feat_dim (int): Size of the contrastive space. Defaults to 128.
+        shuffle_bn (bool): Shuffle the key view across ranks (a no-op in a
+            single process). Turn it off when the config converts the model
+            to SyncBN (``sync_bn = 'torch'``). Defaults to True.
         data_preprocessor (dict, optional): Defaults to
             ``ActionDataPreprocessor``.
         init_cfg (dict or list[dict], optional): Initialisation config.
@@ -56,6 +67,7 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
                  halp_head: Optional[dict] = None,
                  queue_len: int = 16384,
                  feat_dim: int = 128,
+                 shuffle_bn: bool = True,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
         if data_preprocessor is None:
@@ -84,6 +96,7 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
             param.requires_grad = False
 
         self.queue_len = queue_len
+        self.shuffle_bn = shuffle_bn
         self.register_buffer(
             'queue', F.normalize(torch.randn(queue_len, feat_dim), dim=1))
         self.register_buffer('queue_ptr', torch.zeros((), dtype=torch.long))
@@ -147,6 +160,38 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
             raise ValueError(f'SkeletonMoCo: inputs must be {want}, got '
                              f'{tuple(inputs.shape)}.{hint}')
 
+    # -- keys ----------------------------------------------------------------
+    @torch.no_grad()
+    def encode_keys(self, key_view: Tensor) -> Tuple[Tensor, Tensor]:
+        """Unit keys of this rank's (N, M, T, V, C) key views.
+
+        Returns:
+            tuple[Tensor, Tensor]: this rank's (N, D) keys and the (W * N, D)
+            keys of all W ranks in rank order (the same tensor in a single
+            process).
+        """
+        world_size = get_world_size()
+        if world_size == 1 or not self.shuffle_bn:
+            keys = self._key_encoder(key_view)
+            all_keys = torch.cat(all_gather(keys)) if world_size > 1 \
+                else keys
+            return keys, all_keys
+        # Shuffle BN: rank r encodes the global samples perm[r*N:(r+1)*N].
+        # Gathering the keys back and indexing by perm.argsort() restores
+        # the global order, which is also what the queue needs.
+        n, rank = key_view.shape[0], get_rank()
+        perm = torch.randperm(n * world_size, device=key_view.device)
+        broadcast(perm, src=0)
+        mine = perm[rank * n:(rank + 1) * n]
+        shuffled = torch.cat(all_gather(key_view))[mine]
+        all_keys = torch.cat(all_gather(self._key_encoder(shuffled)))
+        all_keys = all_keys[perm.argsort()]
+        return all_keys[rank * n:(rank + 1) * n], all_keys
+
+    def _key_encoder(self, key_view: Tensor) -> Tensor:
+        return F.normalize(
+            self.key_neck(self.pool(self.key_backbone(key_view))), dim=1)
+
     # -- queue ---------------------------------------------------------------
     @torch.no_grad()
     def _enqueue(self, keys: Tensor) -> None:
@@ -176,18 +221,12 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
         self._check_inputs(inputs, num_clips=2)
         query = F.normalize(
             self.neck(self.pool(self.backbone(inputs[:, 0]))), dim=1)
-        with torch.no_grad():
-            keys = F.normalize(
-                self.key_neck(self.pool(self.key_backbone(inputs[:, 1]))),
-                dim=1)
+        # Every rank enqueues the global batch, so queues stay identical.
+        keys, all_keys = self.encode_keys(inputs[:, 1])
         losses = dict(loss_moco=self.head.loss(
             (query * keys).sum(dim=1, keepdim=True),
             # A snapshot: the queue changes in place before backward runs.
             query @ self.queue.clone().T))
-
-        # Every rank enqueues the global batch, so queues stay identical.
-        all_keys = torch.cat(all_gather(keys)) if get_world_size() > 1 \
-            else keys
         if self.halp_head is not None:
             losses.update(self.halp_head.loss(
                 query, keys, self.queue, self._get_counter('queue_ptr'),

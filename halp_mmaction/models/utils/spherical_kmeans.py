@@ -12,7 +12,9 @@ def kmeans_plus_plus_init(x: Tensor, k: int,
     """Pick ``k`` seeds among the unit vectors ``x`` by k-means++.
 
     Each new seed is drawn with probability proportional to its squared chord
-    distance to the nearest seed so far, ``|x - c|^2 = 2 (1 - x.c)``.
+    distance to the nearest seed so far, ``|x - c|^2 = 2 (1 - x.c)``. The draw
+    inverts the cumulative weights with ``searchsorted`` rather than calling
+    ``torch.multinomial``, whose argument checks read values back from a GPU.
 
     Args:
         x (Tensor): (N, D) unit vectors.
@@ -28,9 +30,10 @@ def kmeans_plus_plus_init(x: Tensor, k: int,
     seeds = [x[first]]
     best_sim = x @ seeds[0].T  # (N, 1)
     for _ in range(1, k):
-        # The tiny floor keeps multinomial valid when every point is a seed.
-        weights = (1 - best_sim).clamp_min(0).squeeze(1) + 1e-12
-        nxt = torch.multinomial(weights, 1, generator=generator)
+        # The tiny floor keeps the draw valid when every point is a seed.
+        cdf = ((1 - best_sim).clamp_min(0).squeeze(1) + 1e-12).cumsum(0)
+        u = torch.rand(1, device=x.device, generator=generator) * cdf[-1]
+        nxt = torch.searchsorted(cdf, u).clamp_max(n - 1)
         seeds.append(x[nxt])
         best_sim = torch.maximum(best_sim, x @ seeds[-1].T)
     return torch.cat(seeds, dim=0)
@@ -79,6 +82,7 @@ def spherical_kmeans(x: Tensor,
         raise ValueError(f'spherical_kmeans: num_iters must be >= 1, got '
                          f'{num_iters}')
     x = F.normalize(x, dim=1)
+    n = x.shape[0]
     if init is None:
         centroids = kmeans_plus_plus_init(x, k, generator)
     else:
@@ -90,7 +94,8 @@ def spherical_kmeans(x: Tensor,
     for _ in range(num_iters):
         assign = (x @ centroids.T).argmax(dim=1)
         sums = torch.zeros_like(centroids).index_add_(0, assign, x)
-        counts = torch.bincount(assign, minlength=k).unsqueeze(1)
+        # index_add_, not bincount: bincount reads its length back from a GPU.
+        counts = x.new_zeros(k, 1).index_add_(0, assign, x.new_ones(n, 1))
         new = torch.where(counts > 0, F.normalize(sums, dim=1), centroids)
         shift = None if tol is None else (1 - (new * centroids).sum(1)).max()
         centroids = new

@@ -1,0 +1,13 @@
+# HaLP with ST-GCN on NTU-120 cross-setup, stage 2 of the recipe: HaLP on top
+# of the checkpoint of moco/moco_stgcn_1xb64-200e_ntu120-xset.py (train that
+# first). load_from restarts the epoch count at 0, so epochs 200-450 of the
+# recipe are epochs 0-250 here, lr x0.1 at 150 (see
+# _base_/schedules/sgd_halp_250e.py).
+_base_ = [
+    '../_base_/models/halp_stgcn.py',
+    '../_base_/datasets/ntu120_xset_ssl.py',
+    '../_base_/schedules/sgd_halp_250e.py',
+    '../_base_/ssl_runtime.py',
+]
+
+load_from = 'work_dirs/moco_stgcn_1xb64-200e_ntu120-xset/epoch_200.pth'

@@ -1,0 +1,9 @@
+# MoCo v2 with ST-GCN on NTU-60 cross-view on the schedule of the whole HaLP
+# recipe (450 epochs, lr x0.1 at 350): plain MoCo for as long as HaLP trains, a
+# control the paper does not report.
+_base_ = [
+    '../_base_/models/moco_stgcn.py',
+    '../_base_/datasets/ntu60_xview_ssl.py',
+    '../_base_/schedules/sgd_halp_450e.py',
+    '../_base_/ssl_runtime.py',
+]

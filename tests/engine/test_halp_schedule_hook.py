@@ -1,0 +1,127 @@
+import copy
+from types import SimpleNamespace
+
+import pytest
+import torch
+from conftest import REPO_ROOT, tiny_moco_cfg
+from mmaction.registry import HOOKS, MODELS
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from halp_mmaction.engine import HaLPScheduleHook
+
+
+def _runner(model, epoch=0, max_epochs=10):
+    return SimpleNamespace(model=model, epoch=epoch, max_epochs=max_epochs)
+
+
+def _fake_model():
+    return SimpleNamespace(halp_head=SimpleNamespace(enabled=True))
+
+
+def test_halp_switches_on_at_start_epoch():
+    hook = HaLPScheduleHook(start_epoch=2)
+    runner = _runner(_fake_model())
+    hook.before_train(runner)
+    seen = []
+    for epoch in range(5):
+        runner.epoch = epoch
+        hook.before_train_epoch(runner)
+        seen.append(runner.model.halp_head.enabled)
+    assert seen == [False, False, True, True, True]
+
+
+def test_the_switch_depends_on_the_epoch_only():
+    # A resumed run: a fresh hook and a fresh model (enabled by default).
+    for epoch, enabled in [(1, False), (2, True), (7, True)]:
+        runner = _runner(_fake_model(), epoch=epoch)
+        HaLPScheduleHook(start_epoch=2).before_train_epoch(runner)
+        assert runner.model.halp_head.enabled is enabled
+    runner = _runner(_fake_model())
+    HaLPScheduleHook(start_epoch=0).before_train_epoch(runner)
+    assert runner.model.halp_head.enabled
+
+
+def test_switches_the_head_of_a_wrapped_skeleton_moco():
+    model = MODELS.build(tiny_moco_cfg())
+    wrapped = torch.nn.DataParallel(model)  # a registered model wrapper
+    runner = _runner(wrapped, epoch=0)
+    hook = HaLPScheduleHook(start_epoch=1)
+    hook.before_train(runner)
+    hook.before_train_epoch(runner)
+    assert model.halp_head.enabled is False and not model.halp_head.active
+    runner.epoch = 1
+    hook.before_train_epoch(runner)
+    assert model.halp_head.enabled is True
+
+
+def test_models_without_a_halp_head_are_rejected():
+    hook = HaLPScheduleHook(start_epoch=1)
+    moco = MODELS.build(tiny_moco_cfg(halp=False))
+    for model in (moco, object()):
+        with pytest.raises(TypeError, match='needs a model with a HaLP head'):
+            hook.before_train(_runner(model))
+        with pytest.raises(TypeError, match='needs a model with a HaLP head'):
+            hook.before_train_epoch(_runner(model))
+
+
+@pytest.mark.parametrize('start_epoch', [-1, 1.5, '200', True, None])
+def test_start_epoch_must_be_a_non_negative_int(start_epoch):
+    with pytest.raises(ValueError, match='start_epoch must be an int >= 0'):
+        HaLPScheduleHook(start_epoch=start_epoch)
+
+
+def test_is_registered():
+    hook = HOOKS.build(dict(type='HaLPScheduleHook', start_epoch=3))
+    assert isinstance(hook, HaLPScheduleHook) and hook.start_epoch == 3
+
+
+# -- in a real Runner ---------------------------------------------------------
+DEMO = dict(num_subjects=4, repeats=1)  # 36 train samples: 3 steps of 12
+
+
+def _tiny_cfg(work_dir, max_epochs, start_epoch):
+    cfg = Config.fromfile(str(REPO_ROOT / 'configs' / 'halp_stgcn_demo.py'))
+    cfg.work_dir = str(work_dir)
+    cfg.model.backbone.update(base_channels=8, num_stages=2,
+                              inflate_stages=[], down_stages=[])
+    cfg.model.neck.update(in_channels=8, hid_channels=16, out_channels=16)
+    cfg.model.update(queue_len=36, feat_dim=16)
+    cfg.model.halp_head.update(num_prototypes=4, num_keys=24, interval=2,
+                               num_positives=8, warmup_samples=0)
+    cfg.train_dataloader.update(batch_size=12, num_workers=0,
+                                persistent_workers=False)
+    cfg.train_dataloader.dataset.update(DEMO)
+    cfg.train_cfg = dict(by_epoch=True, max_epochs=max_epochs,
+                         val_interval=max_epochs + 1)
+    cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
+    cfg.test_dataloader = cfg.test_cfg = cfg.test_evaluator = None
+    cfg.custom_hooks = copy.deepcopy(cfg.custom_hooks) + [
+        dict(type='HaLPScheduleHook', start_epoch=start_epoch)
+    ]
+    cfg.default_hooks.checkpoint.update(interval=1, max_keep_ckpts=-1,
+                                        save_best=None)
+    cfg.default_hooks.logger.update(interval=1)
+    return cfg
+
+
+def _halp_generated(runner):
+    values, _ = runner.message_hub.log_scalars['train/halp_generated'].data
+    return [float(v) for v in values]
+
+
+def test_moco_then_halp_across_a_resume(tmp_path, one_thread):
+    """Epoch 0 in one run, then resumed for epochs 1 (MoCo) and 2 (HaLP)."""
+    runner = Runner.from_cfg(_tiny_cfg(tmp_path, max_epochs=1, start_epoch=2))
+    runner.train()
+    assert _halp_generated(runner) == [0.0] * 3  # warmup_samples=0: the hook
+
+    # The resumed run builds a fresh model, whose head is enabled by default:
+    # the hook switches it off for epoch 1 and on for epoch 2.
+    cfg = _tiny_cfg(tmp_path / 'resumed', max_epochs=3, start_epoch=2)
+    cfg.resume, cfg.load_from = True, str(tmp_path / 'epoch_1.pth')
+    resumed = Runner.from_cfg(cfg)
+    resumed.train()
+    assert resumed.epoch == 3
+    per_step = 12 * 8  # positives generated per step while HaLP is on
+    assert _halp_generated(resumed)[-6:] == [0.0] * 3 + [per_step] * 3

@@ -1,0 +1,114 @@
+"""Stop at iteration N, resume from the checkpoint, and reach iteration 2N
+exactly where an uninterrupted run gets: same losses, weights, queue,
+prototypes and counters (CPU, deterministic, num_workers=0)."""
+import copy
+from pathlib import Path
+
+import pytest
+import torch
+from conftest import REPO_ROOT
+from mmengine.config import Config
+from mmengine.hooks import Hook
+from mmengine.runner import Runner
+
+DEMO = dict(num_subjects=4, repeats=1)  # 36 train / 12 val samples
+ITERS_PER_EPOCH = 3  # 36 samples / batch 12
+
+
+class LossRecorder(Hook):
+    """Keeps every iteration's logged values, by global iteration."""
+
+    def __init__(self):
+        self.losses = {}
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        self.losses[runner.iter + 1] = {
+            k: float(v.detach()) for k, v in outputs.items()}
+
+
+def _cfg(work_dir: Path, random_state_hook: bool = True) -> Config:
+    cfg = Config.fromfile(str(REPO_ROOT / 'configs' / 'halp_stgcn_demo.py'))
+    cfg.work_dir = str(work_dir)
+    cfg.model.backbone.update(base_channels=8, num_stages=2,
+                              inflate_stages=[], down_stages=[])
+    cfg.model.neck.update(in_channels=8, hid_channels=16, out_channels=16)
+    cfg.model.update(queue_len=36, feat_dim=16)
+    # HaLP on from iteration 3, refreshing every 2 iterations: the resumed
+    # half starts with saved prototypes and refreshes them mid-epoch.
+    cfg.model.halp_head.update(num_prototypes=4, num_keys=24, interval=2,
+                               num_positives=8, warmup_samples=24)
+    cfg.train_dataloader.update(batch_size=12, num_workers=0,
+                                persistent_workers=False)
+    cfg.train_dataloader.dataset.update(DEMO)
+    cfg.val_dataloader.update(batch_size=24, num_workers=0,
+                              persistent_workers=False)
+    for part in ('bank', 'query'):
+        cfg.val_dataloader.dataset[part].update(DEMO)
+    cfg.test_dataloader = copy.deepcopy(cfg.val_dataloader)
+    # Validation at every epoch, the checkpoint's epoch included.
+    cfg.train_cfg.update(max_epochs=2, val_interval=1)
+    cfg.default_hooks.checkpoint.update(interval=1, max_keep_ckpts=-1,
+                                        save_best=None)
+    cfg.default_hooks.logger.update(interval=1)
+    cfg.randomness = dict(seed=0, deterministic=True)
+    if random_state_hook:
+        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+            dict(type='RandomStateHook')]
+    return cfg
+
+
+def _train(cfg: Config, resume_from: Path = None):
+    if resume_from is not None:
+        cfg.resume, cfg.load_from = True, str(resume_from)
+    runner = Runner.from_cfg(cfg)
+    recorder = LossRecorder()
+    runner.register_hook(recorder)
+    runner.train()
+    return runner, recorder.losses
+
+
+@pytest.fixture(scope='module')
+def uninterrupted(tmp_path_factory):
+    work_dir = tmp_path_factory.mktemp('uninterrupted')
+    runner, losses = _train(_cfg(work_dir))
+    return runner, losses, work_dir / 'epoch_1.pth'
+
+
+def test_checkpoint_holds_the_random_states(uninterrupted):
+    _, _, ckpt = uninterrupted
+    saved = torch.load(ckpt, map_location='cpu', weights_only=False)
+    states = saved['random_states']
+    assert len(states['per_rank']) == 1
+    assert set(states['per_rank'][0]) >= {'python', 'numpy', 'torch'}
+    assert states['sampler_seed'] == 0
+    assert int(saved['state_dict']['halp_head.samples_seen']) == 36
+
+
+def test_resumed_run_repeats_the_uninterrupted_one(uninterrupted, tmp_path):
+    runner_a, losses_a, ckpt = uninterrupted
+    runner_b, losses_b = _train(_cfg(tmp_path), resume_from=ckpt)
+    n = ITERS_PER_EPOCH
+    assert sorted(losses_b) == list(range(n + 1, 2 * n + 1))
+    # HaLP is on in the resumed half, so its draws are compared too.
+    assert all(losses_a[i]['halp_kept'] > 0 for i in losses_b)
+    for i in losses_b:
+        assert losses_b[i] == losses_a[i], f'iteration {i}'
+    state_a, state_b = (r.model.state_dict() for r in (runner_a, runner_b))
+    assert state_a.keys() == state_b.keys()
+    for key in state_a:  # weights, key encoder, queue, prototypes, counters
+        assert torch.equal(state_a[key], state_b[key]), key
+    model_a, model_b = runner_a.model, runner_b.model
+    assert model_b._queue_ptr == model_a._queue_ptr
+    assert model_b.halp_head._steps_since_refresh == \
+        model_a.halp_head._steps_since_refresh
+    assert runner_b.iter == runner_a.iter == 2 * n
+
+
+def test_without_the_hook_the_resumed_run_draws_differently(
+        uninterrupted, tmp_path):
+    # The control: the checkpoint's random states are what makes it exact.
+    _, losses_a, ckpt = uninterrupted
+    _, losses_b = _train(_cfg(tmp_path, random_state_hook=False),
+                         resume_from=ckpt)
+    assert any(losses_b[i] != losses_a[i] for i in losses_b)
