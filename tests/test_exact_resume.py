@@ -52,9 +52,12 @@ def _cfg(work_dir: Path, random_state_hook: bool = True) -> Config:
                                         save_best=None)
     cfg.default_hooks.logger.update(interval=1)
     cfg.randomness = dict(seed=0, deterministic=True)
+    # The pretraining configs carry RandomStateHook; the control drops it.
+    hooks = [h for h in cfg.custom_hooks if h['type'] != 'RandomStateHook']
+    assert len(hooks) < len(cfg.custom_hooks), 'configs must carry the hook'
     if random_state_hook:
-        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
-            dict(type='RandomStateHook')]
+        hooks.append(dict(type='RandomStateHook'))
+    cfg.custom_hooks = hooks
     return cfg
 
 
