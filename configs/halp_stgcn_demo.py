@@ -39,15 +39,16 @@ view_transforms = [
                     [dict(type='RandomShear', beta=0.5)]]),
 ]
 # The demo data is in Kinect-like camera coordinates (turned by camera,
-# performer and heading), like NTU's recordings: PreNormalize3D aligns it.
+# performer and heading), like NTU's recordings: PreNormalize3D (vectorised)
+# aligns it.
 train_pipeline = [
-    dict(type='PreNormalize3D'),
+    dict(type='VectorizedPreNormalize3D'),
     dict(type='TwoViews', transforms=view_transforms),
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs'),
 ]
 test_pipeline = [
-    dict(type='PreNormalize3D'),
+    dict(type='VectorizedPreNormalize3D'),
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,

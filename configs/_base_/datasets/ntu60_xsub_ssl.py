@@ -3,16 +3,17 @@
 # other datasets and splits (ntu60_xview_ssl.py, ntu120_*_ssl.py,
 # pku_mmd2_xsub_ssl.py) inherit this file and change only files and splits.
 #
-# Normalisation: PreNormalize3D (MMAction2) centres every sequence on the
-# spine joint of its first frame and rotates it so the spine is vertical and
-# the shoulders lie along x: the same as the official HaLP/AimCLR
+# Normalisation: MMAction2's PreNormalize3D (here its vectorised drop-in,
+# VectorizedPreNormalize3D: same result, ~15x faster) centres every sequence
+# on the spine joint of its first frame and rotates it so the spine is
+# vertical and the shoulders lie along x: the same as the official HaLP/AimCLR
 # preprocessing (seq_transformation). Drop it for data that is already
 # normalised, e.g. pickles converted from the official .npy arrays.
 dataset_type = 'SkeletonPoseDataset'
 ann_file = 'data/skeleton/ntu60_3d.pkl'
 train_split, val_split = 'xsub_train', 'xsub_val'
 clip_len = 64
-normalize = [dict(type='PreNormalize3D')]
+normalize = [dict(type='VectorizedPreNormalize3D')]
 
 # The official views: temporal crop-resize to 64 frames, then either joint
 # corruption or shear.

@@ -11,3 +11,6 @@ __all__ = [
     'GaussianJitter', 'JointCorruption', 'RandomLRFlip', 'RandomRotation',
     'RandomScale', 'RandomShear', 'TemporalCropResize', 'TwoViews'
 ]
+from .vectorized_pre_normalize_3d import VectorizedPreNormalize3D  # noqa: E402
+
+__all__ += ['VectorizedPreNormalize3D']
