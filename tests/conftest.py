@@ -2,8 +2,11 @@
 registers every component before any test builds one."""
 from pathlib import Path
 
+import copy
+
 import pytest
 import torch
+from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import halp_mmaction  # noqa: F401
@@ -49,3 +52,37 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+DEMO_SUBSET = dict(num_subjects=4, repeats=1)  # 36 train / 12 val samples
+
+
+def tiny_demo_cfg(work_dir, max_epochs: int, warmup_samples: int,
+                  val_interval: int = None) -> Config:
+    """configs/halp_stgcn_demo.py shrunk to seconds for Runner-level tests:
+    an 8-channel ST-GCN, 36 training samples in 3 steps of 12, a 36-key
+    queue, HaLP with 4 prototypes refreshed every 2 steps, no workers, a
+    checkpoint every epoch and kNN every ``val_interval`` epochs (default:
+    at the end)."""
+    cfg = Config.fromfile(str(REPO_ROOT / 'configs' / 'halp_stgcn_demo.py'))
+    cfg.work_dir = str(work_dir)
+    cfg.model.backbone.update(base_channels=8, num_stages=2,
+                              inflate_stages=[], down_stages=[])
+    cfg.model.neck.update(in_channels=8, hid_channels=16, out_channels=16)
+    cfg.model.update(queue_len=36, feat_dim=16)
+    cfg.model.halp_head.update(num_prototypes=4, num_keys=24, interval=2,
+                               num_positives=8, warmup_samples=warmup_samples)
+    cfg.train_dataloader.update(batch_size=12, num_workers=0,
+                                persistent_workers=False)
+    cfg.train_dataloader.dataset.update(DEMO_SUBSET)
+    cfg.val_dataloader.update(batch_size=24, num_workers=0,
+                              persistent_workers=False)
+    for part in ('bank', 'query'):
+        cfg.val_dataloader.dataset[part].update(DEMO_SUBSET)
+    cfg.test_dataloader = copy.deepcopy(cfg.val_dataloader)
+    cfg.train_cfg.update(max_epochs=max_epochs,
+                         val_interval=val_interval or max_epochs)
+    cfg.default_hooks.checkpoint.update(interval=1, max_keep_ckpts=-1,
+                                        save_best=None)
+    cfg.default_hooks.logger.update(interval=1)
+    return cfg

@@ -1,17 +1,15 @@
 """Stop at iteration N, resume from the checkpoint, and reach iteration 2N
 exactly where an uninterrupted run gets: same losses, weights, queue,
 prototypes and counters (CPU, deterministic, num_workers=0)."""
-import copy
 from pathlib import Path
 
 import pytest
 import torch
-from conftest import REPO_ROOT
+from conftest import tiny_demo_cfg
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-DEMO = dict(num_subjects=4, repeats=1)  # 36 train / 12 val samples
 ITERS_PER_EPOCH = 3  # 36 samples / batch 12
 
 
@@ -28,29 +26,10 @@ class LossRecorder(Hook):
 
 
 def _cfg(work_dir: Path, random_state_hook: bool = True) -> Config:
-    cfg = Config.fromfile(str(REPO_ROOT / 'configs' / 'halp_stgcn_demo.py'))
-    cfg.work_dir = str(work_dir)
-    cfg.model.backbone.update(base_channels=8, num_stages=2,
-                              inflate_stages=[], down_stages=[])
-    cfg.model.neck.update(in_channels=8, hid_channels=16, out_channels=16)
-    cfg.model.update(queue_len=36, feat_dim=16)
     # HaLP on from iteration 3, refreshing every 2 iterations: the resumed
     # half starts with saved prototypes and refreshes them mid-epoch.
-    cfg.model.halp_head.update(num_prototypes=4, num_keys=24, interval=2,
-                               num_positives=8, warmup_samples=24)
-    cfg.train_dataloader.update(batch_size=12, num_workers=0,
-                                persistent_workers=False)
-    cfg.train_dataloader.dataset.update(DEMO)
-    cfg.val_dataloader.update(batch_size=24, num_workers=0,
-                              persistent_workers=False)
-    for part in ('bank', 'query'):
-        cfg.val_dataloader.dataset[part].update(DEMO)
-    cfg.test_dataloader = copy.deepcopy(cfg.val_dataloader)
     # Validation at every epoch, the checkpoint's epoch included.
-    cfg.train_cfg.update(max_epochs=2, val_interval=1)
-    cfg.default_hooks.checkpoint.update(interval=1, max_keep_ckpts=-1,
-                                        save_best=None)
-    cfg.default_hooks.logger.update(interval=1)
+    cfg = tiny_demo_cfg(work_dir, 2, warmup_samples=24, val_interval=1)
     cfg.randomness = dict(seed=0, deterministic=True)
     # The pretraining configs carry RandomStateHook; the control drops it.
     hooks = [h for h in cfg.custom_hooks if h['type'] != 'RandomStateHook']

@@ -1,42 +1,18 @@
 """The demo pretraining job through a real mmengine Runner, shrunk to
 seconds: kNN evaluation, HaLP switching on, checkpoints and --resume."""
-import copy
 from pathlib import Path
 
 import pytest
 import torch
-from conftest import REPO_ROOT
+from conftest import tiny_demo_cfg
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 from halp_mmaction.models import SkeletonMoCo
 
-DEMO = dict(num_subjects=4, repeats=1)  # 36 train / 12 val samples
-
-
 def _tiny_demo_cfg(work_dir: Path, max_epochs: int) -> Config:
-    cfg = Config.fromfile(str(REPO_ROOT / 'configs' / 'halp_stgcn_demo.py'))
-    cfg.work_dir = str(work_dir)
-    cfg.model.backbone.update(base_channels=8, num_stages=2,
-                              inflate_stages=[], down_stages=[])
-    cfg.model.neck.update(in_channels=8, hid_channels=16, out_channels=16)
-    cfg.model.update(queue_len=36, feat_dim=16)
     # HaLP on after the first epoch (36 keys: the queue is real).
-    cfg.model.halp_head.update(num_prototypes=4, num_keys=24, interval=2,
-                               num_positives=8, warmup_samples=36)
-    cfg.train_dataloader.update(batch_size=12, num_workers=0,
-                                persistent_workers=False)
-    cfg.train_dataloader.dataset.update(DEMO)
-    cfg.val_dataloader.update(batch_size=24, num_workers=0,
-                              persistent_workers=False)
-    for part in ('bank', 'query'):
-        cfg.val_dataloader.dataset[part].update(DEMO)
-    cfg.test_dataloader = copy.deepcopy(cfg.val_dataloader)
-    cfg.train_cfg.update(max_epochs=max_epochs, val_interval=max_epochs)
-    cfg.default_hooks.checkpoint.update(interval=1, max_keep_ckpts=-1,
-                                        save_best=None)
-    cfg.default_hooks.logger.update(interval=1)
-    return cfg
+    return tiny_demo_cfg(work_dir, max_epochs, warmup_samples=36)
 
 
 def _model(runner) -> SkeletonMoCo:

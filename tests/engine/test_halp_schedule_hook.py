@@ -3,9 +3,8 @@ from types import SimpleNamespace
 
 import pytest
 import torch
-from conftest import REPO_ROOT, tiny_moco_cfg
+from conftest import tiny_demo_cfg, tiny_moco_cfg
 from mmaction.registry import HOOKS, MODELS
-from mmengine.config import Config
 from mmengine.runner import Runner
 
 from halp_mmaction.engine import HaLPScheduleHook
@@ -77,31 +76,14 @@ def test_is_registered():
 
 
 # -- in a real Runner ---------------------------------------------------------
-DEMO = dict(num_subjects=4, repeats=1)  # 36 train samples: 3 steps of 12
-
-
 def _tiny_cfg(work_dir, max_epochs, start_epoch):
-    cfg = Config.fromfile(str(REPO_ROOT / 'configs' / 'halp_stgcn_demo.py'))
-    cfg.work_dir = str(work_dir)
-    cfg.model.backbone.update(base_channels=8, num_stages=2,
-                              inflate_stages=[], down_stages=[])
-    cfg.model.neck.update(in_channels=8, hid_channels=16, out_channels=16)
-    cfg.model.update(queue_len=36, feat_dim=16)
-    cfg.model.halp_head.update(num_prototypes=4, num_keys=24, interval=2,
-                               num_positives=8, warmup_samples=0)
-    cfg.train_dataloader.update(batch_size=12, num_workers=0,
-                                persistent_workers=False)
-    cfg.train_dataloader.dataset.update(DEMO)
-    cfg.train_cfg = dict(by_epoch=True, max_epochs=max_epochs,
-                         val_interval=max_epochs + 1)
+    cfg = tiny_demo_cfg(work_dir, max_epochs, warmup_samples=0,
+                        val_interval=max_epochs + 1)
     cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
     cfg.test_dataloader = cfg.test_cfg = cfg.test_evaluator = None
     cfg.custom_hooks = copy.deepcopy(cfg.custom_hooks) + [
         dict(type='HaLPScheduleHook', start_epoch=start_epoch)
     ]
-    cfg.default_hooks.checkpoint.update(interval=1, max_keep_ckpts=-1,
-                                        save_best=None)
-    cfg.default_hooks.logger.update(interval=1)
     return cfg
 
 
