@@ -1,8 +1,8 @@
 """Shared fixtures. Importing halp_mmaction applies the compat fixes and
 registers every component before any test builds one."""
-from pathlib import Path
-
 import copy
+import functools
+from pathlib import Path
 
 import pytest
 import torch
@@ -16,6 +16,17 @@ init_default_scope('mmaction')
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / 'shared' / 'data'
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_config(path: Path) -> Config:
+    return Config.fromfile(str(path))
+
+
+def load_config(path: Path) -> Config:
+    """A config file, parsed once per test session (a parse takes ~0.3 s);
+    each call gets its own copy."""
+    return copy.deepcopy(_parse_config(Path(path)))
 
 
 def tiny_moco_cfg(halp: bool = True, queue_len: int = 16, **kwargs) -> dict:

@@ -1,8 +1,6 @@
 """Every pretraining config in configs/ loads, its model, optimizer,
 pipelines and datasets build, and it follows the official HaLP recipe; NTU
 configs without data fail with a message that says what to do."""
-import copy
-import functools
 import json
 import pickle
 import re
@@ -12,7 +10,7 @@ from typing import Optional, Tuple
 import numpy as np
 import pytest
 import torch
-from conftest import REPO_ROOT, tiny_moco_cfg
+from conftest import REPO_ROOT, load_config, tiny_moco_cfg
 from mmaction.registry import DATASETS, MODELS
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
@@ -33,16 +31,6 @@ STAGE2 = [p for p in CONFIGS if '-pre_' in p.name]
 PICKLES = dict(ntu60='ntu60_3d.pkl', ntu120='ntu120_3d.pkl',
                pku_mmd2='pku_mmd2_3d.pkl')
 FIXTURE_SPLITS = dict(xsub=(5, 3), xview=(6, 2), xset=(7, 1))
-
-
-@functools.lru_cache(maxsize=None)
-def _parse(path: Path) -> Config:
-    return Config.fromfile(str(path))
-
-
-def _load(path: Path) -> Config:
-    """A config, parsed once per test session (a parse takes ~0.3 s)."""
-    return copy.deepcopy(_parse(path))
 
 
 def _id(path: Path) -> str:
@@ -104,7 +92,7 @@ _BUILT = set()
 
 @pytest.mark.parametrize('path', CONFIGS, ids=_id)
 def test_config_builds(path: Path, skeleton_pickle):
-    cfg = _load(path)
+    cfg = load_config(path)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     assert cfg.model.queue_len % cfg.train_dataloader.batch_size == 0
     key = json.dumps([cfg.model.to_dict(), cfg.optim_wrapper.to_dict()],
@@ -151,7 +139,7 @@ def _hook(cfg, name: str):
 
 @pytest.mark.parametrize('path', RECIPE, ids=_id)
 def test_config_follows_the_official_recipe(path: Path):
-    cfg = _load(path)
+    cfg = load_config(path)
     pku = _expected_data(path)[0] == 'pku_mmd2'
     assert cfg.train_dataloader.batch_size == 64
     model = cfg.model
@@ -192,17 +180,17 @@ def test_config_follows_the_official_recipe(path: Path):
 def test_two_stages_make_the_recipe(path: Path):
     """Stage 2 loads the last checkpoint of its stage-1 config, trains the
     same model and data, and the two stages add up to the one-run config."""
-    stage2 = _load(path)
+    stage2 = load_config(path)
     match = re.fullmatch(r'work_dirs/(moco_\w+_1xb64-(\d+)e_[\w-]+)/'
                          r'epoch_(\d+)\.pth', stage2.load_from)
     assert match, stage2.load_from
     stage1_name, stage1_epochs = match[1], int(match[2])
-    stage1 = _load(CONFIG_DIR / 'moco' / f'{stage1_name}.py')
+    stage1 = load_config(CONFIG_DIR / 'moco' / f'{stage1_name}.py')
     assert stage1.train_cfg.max_epochs == stage1_epochs == int(match[3])
     one_run_name = re.sub(r'moco-\d+e-pre_1xb64-(\d+)e',
                           lambda m: f'1xb64-{int(m[1]) + stage1_epochs}e',
                           path.stem)
-    one_run = _load(CONFIG_DIR / 'halp' / f'{one_run_name}.py')
+    one_run = load_config(CONFIG_DIR / 'halp' / f'{one_run_name}.py')
 
     halp_free = stage2.model.to_dict()
     halp_free.pop('halp_head')
@@ -242,7 +230,7 @@ def test_config_trains_a_step(name, skeleton_pickle):
     """One HaLP training step on a collated batch of the config's own
     pipeline, with the encoder narrowed (a full-size step takes 10-25 s on
     two CPU cores; test_config_builds builds the full-size models)."""
-    cfg = _load(CONFIG_DIR / name)
+    cfg = load_config(CONFIG_DIR / name)
     init_default_scope('mmaction')
     _use_fixture(cfg, skeleton_pickle)
     backbone = cfg.model.backbone

@@ -37,6 +37,18 @@ def test_ties_go_to_the_lowest_class():
     assert pred.item() == 1
 
 
+def test_weighted_ties_go_to_the_lowest_class_and_weights_count():
+    # Classes 2 and 0 at the same cosine: equal weights, a tie -> class 0.
+    bank = torch.tensor([[0.0, 1.0], [1.0, 1.0], [1.0, -1.0], [-1.0, 0.0]])
+    labels = torch.tensor([1, 2, 0, 1])
+    query = torch.tensor([[1.0, 0.0]])
+    pred = knn_predict(bank, labels, query, 4, weighted=True,
+                       temperature=0.07, num_classes=3)
+    assert pred.item() == 0
+    # Unweighted, class 1's two far neighbours outvote them.
+    assert knn_predict(bank, labels, query, 4).item() == 1
+
+
 def _samples(feats, labels, bank):
     return [dict(feature=f, gt_label=torch.tensor([y]), knn_bank=bank)
             for f, y in zip(feats, labels)]

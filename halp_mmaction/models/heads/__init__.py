@@ -1,4 +1,5 @@
 from .contrastive_head import ContrastiveHead
 from .halp_head import HaLPHead
+from .skeleton_linear_head import SkeletonLinearHead
 
-__all__ = ['ContrastiveHead', 'HaLPHead']
+__all__ = ['ContrastiveHead', 'HaLPHead', 'SkeletonLinearHead']

@@ -1,3 +1,4 @@
+from .frozen_backbone_recognizer import FrozenBackboneRecognizer
 from .skeleton_moco import SkeletonMoCo
 
-__all__ = ['SkeletonMoCo']
+__all__ = ['FrozenBackboneRecognizer', 'SkeletonMoCo']

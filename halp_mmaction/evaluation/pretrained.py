@@ -1,0 +1,113 @@
+"""Load a pretraining checkpoint's encoder into a classifier's backbone.
+
+``SkeletonMoCo`` names its query encoder ``backbone.*``, as MMAction2's
+``RecognizerGCN`` does, so the mapping is the identity on those keys; the key
+encoder (``key_backbone.*``), projector (``neck.*``, ``key_neck.*``), queue and
+HaLP buffers are left out. In a config this is mmengine's
+
+``model.backbone.init_cfg = dict(type='Pretrained', checkpoint=CKPT,
+prefix='backbone.')``
+
+which strips ``backbone.`` and loads the rest into the backbone when the
+Runner initialises the weights (before training). mmengine loads it
+non-strictly (a mismatch is only a logged warning), so the evaluation tools
+check first, with :func:`check_pretrained_backbone`, that every backbone key
+is in the checkpoint and nothing else is.
+"""
+from typing import Dict, Optional
+
+import torch
+from mmaction.registry import MODELS
+from mmengine.config import Config, ConfigDict
+from mmengine.runner.checkpoint import _load_checkpoint
+from torch import nn
+
+PREFIX = 'backbone.'
+
+
+def backbone_state_dict(checkpoint: str,
+                        prefix: str = PREFIX) -> Dict[str, torch.Tensor]:
+    """The ``prefix``-ed tensors of a checkpoint, with the prefix stripped.
+
+    Args:
+        checkpoint (str): A checkpoint file (mmengine's, with a
+            ``state_dict``, or a bare state dict).
+        prefix (str): Defaults to ``'backbone.'``.
+
+    Returns:
+        dict[str, Tensor]: The backbone's state dict.
+    """
+    ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt)
+    if any(k.startswith('module.') for k in state):
+        state = {k[len('module.'):]: v for k, v in state.items()}
+    selected = {k[len(prefix):]: v for k, v in state.items()
+                if k.startswith(prefix)}
+    if not selected:
+        tops = sorted({k.split('.')[0] + '.' for k in state})
+        raise KeyError(f'{checkpoint} has no "{prefix}*" weights; its '
+                       f'top-level prefixes are {tops}')
+    return selected
+
+
+def check_pretrained_backbone(backbone: nn.Module,
+                              checkpoint: str,
+                              prefix: str = PREFIX) -> int:
+    """Check that a checkpoint holds exactly a backbone's weights.
+
+    Args:
+        backbone (nn.Module): The classifier's backbone.
+        checkpoint (str): The pretraining checkpoint.
+        prefix (str): Defaults to ``'backbone.'``.
+
+    Returns:
+        int: The number of tensors that will load.
+
+    Raises:
+        KeyError: Some backbone key is missing from the checkpoint, or the
+            checkpoint has keys the backbone lacks, or shapes differ.
+    """
+    state = backbone_state_dict(checkpoint, prefix)
+    own = backbone.state_dict()
+    missing = sorted(set(own) - set(state))
+    unexpected = sorted(set(state) - set(own))
+    mismatched = sorted(k for k in set(own) & set(state)
+                        if own[k].shape != state[k].shape)
+    if missing or unexpected or mismatched:
+
+        def head(keys):
+            return ', '.join(keys[:5]) + (', ...' if len(keys) > 5 else '')
+
+        raise KeyError(
+            f'{checkpoint} does not match the backbone under prefix '
+            f'"{prefix}": {len(missing)} missing ({head(missing)}), '
+            f'{len(unexpected)} unexpected ({head(unexpected)}), '
+            f'{len(mismatched)} of another shape ({head(mismatched)}). '
+            'Is the backbone config the one that was pretrained?')
+    return len(state)
+
+
+def set_pretrained_backbone(cfg: Config,
+                            checkpoint: Optional[str],
+                            prefix: str = PREFIX,
+                            check: bool = True) -> None:
+    """Point ``cfg.model.backbone.init_cfg`` at a pretraining checkpoint.
+
+    Args:
+        cfg (Config): A classifier config (``model.backbone`` present).
+        checkpoint (str, optional): The checkpoint; None drops any
+            pretrained init: a randomly initialised encoder (the baseline).
+        prefix (str): Defaults to ``'backbone.'``.
+        check (bool): Build the backbone and run
+            :func:`check_pretrained_backbone` first. Defaults to True.
+    """
+    backbone_cfg = cfg.model.backbone
+    if checkpoint is None:
+        backbone_cfg.pop('init_cfg', None)
+        return
+    if check:
+        plain = ConfigDict(backbone_cfg)
+        plain.pop('init_cfg', None)
+        check_pretrained_backbone(MODELS.build(plain), checkpoint, prefix)
+    backbone_cfg.init_cfg = dict(
+        type='Pretrained', checkpoint=checkpoint, prefix=prefix)

@@ -1,0 +1,215 @@
+"""The evaluation tools on a tiny pretraining checkpoint and the demo data:
+kNN, linear probe, semi-supervised seeds, feature extraction and t-SNE."""
+import importlib.util
+import json
+import sys
+
+import numpy as np
+import pytest
+import torch
+from conftest import REPO_ROOT, tiny_moco_cfg
+from mmaction.registry import MODELS
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from halp_mmaction.evaluation import (backbone_state_dict, extract_features,
+                                      knn_predict, load_encoder)
+
+TOOLS = REPO_ROOT / 'tools'
+DEMO = dict(type='DemoSkeletonDataset', num_subjects=4, repeats=1)
+TRAIN_PIPELINE = [
+    dict(type='TemporalCropResize', clip_len=16, crop_ratio=(0.5, 1.0),
+         min_crop_len=16),
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackActionInputs'),
+]
+TEST_PIPELINE = [
+    dict(type='TemporalCropResize', clip_len=16, crop_ratio=0.95,
+         min_crop_len=1, center=True),
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackActionInputs'),
+]
+
+
+def _tool(path: str):
+    """Import a tool script as a module (its folder first on sys.path, as
+    when it runs)."""
+    file = TOOLS / path
+    sys.path.insert(0, str(file.parent))
+    try:
+        spec = importlib.util.spec_from_file_location(file.stem, file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(file.parent))
+    return module
+
+
+def _loader(dataset, batch_size=12, shuffle=False, **kwargs):
+    return dict(batch_size=batch_size, num_workers=0,
+                sampler=dict(type='DefaultSampler', shuffle=shuffle),
+                dataset=dataset, **kwargs)
+
+
+def _runtime(work_dir) -> dict:
+    return dict(default_scope='mmaction', work_dir=str(work_dir),
+                default_hooks=dict(logger=dict(type='LoggerHook', interval=1),
+                                   checkpoint=dict(type='CheckpointHook',
+                                                   interval=1)),
+                randomness=dict(seed=0), log_level='WARNING')
+
+
+@pytest.fixture(scope='module')
+def pretrained(tmp_path_factory):
+    """A tiny SkeletonMoCo checkpoint, as tools/train.py saves one."""
+    torch.manual_seed(0)
+    moco = MODELS.build(tiny_moco_cfg())
+    moco.init_weights()
+    path = tmp_path_factory.mktemp('pretrain') / 'epoch_1.pth'
+    torch.save(dict(meta=dict(epoch=1), state_dict=moco.state_dict()), path)
+    return str(path)
+
+
+@pytest.fixture
+def pretrain_config(tmp_path) -> str:
+    """A pretraining-style config: the tiny model, kNN test set."""
+    cfg = Config(dict(
+        model=tiny_moco_cfg(),
+        test_dataloader=_loader(dict(
+            type='KNNEvalDataset',
+            bank=dict(split='xsub_train', pipeline=TEST_PIPELINE, **DEMO),
+            query=dict(split='xsub_val', pipeline=TEST_PIPELINE, **DEMO))),
+        test_evaluator=dict(type='KNNMetric', num_neighbors=1),
+        test_cfg=dict(type='TestLoop'),
+        **_runtime(tmp_path / 'work')))
+    path = tmp_path / 'pretrain_cfg.py'
+    cfg.dump(str(path))
+    return str(path)
+
+
+def classifier_config(tmp_path, model_type='FrozenBackboneRecognizer',
+                      train_set=None) -> str:
+    """A linear-probe config like configs/eval/linear/, shrunk."""
+    train_set = train_set or dict(split='xsub_train',
+                                  pipeline=TRAIN_PIPELINE, **DEMO)
+    backbone = dict(tiny_moco_cfg()['backbone'],
+                    init_cfg=dict(type='Pretrained', checkpoint='',
+                                  prefix='backbone.'))
+    cfg = Config(dict(
+        model=dict(type=model_type, backbone=backbone,
+                   cls_head=dict(type='GCNHead', num_classes=12,
+                                 in_channels=8)),
+        train_dataloader=_loader(train_set, shuffle=True),
+        val_dataloader=_loader(dict(split='xsub_val',
+                                    pipeline=TEST_PIPELINE, test_mode=True,
+                                    **DEMO)),
+        val_evaluator=dict(type='AccMetric'),
+        train_cfg=dict(type='EpochBasedTrainLoop', max_epochs=2,
+                       val_interval=2),
+        val_cfg=dict(type='ValLoop'),
+        test_cfg=dict(type='TestLoop'),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.05, momentum=0.9,
+                                          weight_decay=0.)),
+        **_runtime(tmp_path / 'work')))
+    cfg.test_dataloader = cfg.val_dataloader
+    cfg.test_evaluator = cfg.val_evaluator
+    path = tmp_path / 'classifier_cfg.py'
+    cfg.dump(str(path))
+    return str(path)
+
+
+def test_knn_tool_agrees_with_knn_metric_in_the_runner(
+        pretrain_config, pretrained, tmp_path):
+    out = tmp_path / 'knn.json'
+    results = _tool('eval/knn.py').main(
+        [pretrain_config, pretrained, '--k', '1', '5', '--out', str(out)])
+    assert json.loads(out.read_text()) == results
+    assert (results['num_bank'], results['num_query']) == (36, 12)
+
+    cfg = Config.fromfile(pretrain_config)
+    cfg.load_from = pretrained
+    runner_top1 = Runner.from_cfg(cfg).test()['knn/top1']
+    assert results['knn1_top1'] == pytest.approx(runner_top1, abs=0.01)
+
+    # 5-NN by hand on the same features.
+    model = load_encoder(cfg.model, pretrained)
+    feats, labels, bank = extract_features(
+        model, Runner.build_dataloader(cfg.test_dataloader))
+    feats, labels = torch.from_numpy(feats), torch.from_numpy(labels)
+    pred = knn_predict(feats[bank], labels[bank], feats[~bank], 5)
+    top1 = (pred == labels[~bank]).float().mean().item() * 100
+    assert results['knn5_top1'] == pytest.approx(top1, abs=0.01)
+
+
+def test_knn_tool_takes_other_splits(pretrain_config, pretrained):
+    # Query = bank: 1-NN finds every sample itself.
+    results = _tool('eval/knn.py').main(
+        [pretrain_config, pretrained, '--query-split', 'xsub_train'])
+    assert results['num_query'] == 36 and results['knn1_top1'] == 100.0
+
+
+def test_linear_probe_tool_trains_the_head_on_the_pretrained_encoder(
+        tmp_path, pretrained):
+    config = classifier_config(tmp_path)
+    work_dir = tmp_path / 'linear'
+    metrics = _tool('eval/train_classifier.py').main(
+        [config, pretrained, '--work-dir', str(work_dir)])
+    assert 0 <= metrics['acc/top1'] <= 100
+    assert json.loads((work_dir / 'test_metrics.json').read_text()) == \
+        metrics
+    state = torch.load(work_dir / 'epoch_2.pth', map_location='cpu',
+                       weights_only=False)['state_dict']
+    for key, value in backbone_state_dict(pretrained).items():
+        assert torch.equal(state['backbone.' + key], value), key  # frozen
+
+
+def test_train_classifier_refuses_a_checkpoint_of_another_encoder(
+        tmp_path, pretrained):
+    config = Config.fromfile(classifier_config(tmp_path))
+    config.model.backbone.base_channels = 16
+    config.dump(str(tmp_path / 'wide.py'))
+    with pytest.raises(KeyError, match='does not match the backbone'):
+        _tool('eval/train_classifier.py').main(
+            [str(tmp_path / 'wide.py'), pretrained])
+
+
+def test_semi_supervised_tool_repeats_over_seeds(tmp_path, pretrained):
+    subset = dict(type='LabelledSubsetDataset', ratio=1 / 3, seed=0,
+                  dataset=dict(split='xsub_train', pipeline=TRAIN_PIPELINE,
+                               **DEMO))
+    config = classifier_config(tmp_path, 'RecognizerGCN', subset)
+    work_dir = tmp_path / 'semi'
+    summary = _tool('eval/semi_supervised.py').main(
+        [config, pretrained, '--seeds', '0', '1', '--work-dir',
+         str(work_dir)])
+    top1 = [run['acc/top1'] for run in summary['runs']]
+    assert [run['seed'] for run in summary['runs']] == [0, 1]
+    assert summary['mean'] == pytest.approx(np.mean(top1))
+    assert summary['std'] == pytest.approx(np.std(top1))
+    assert summary['balanced'] and summary['ratio'] == pytest.approx(1 / 3)
+    for seed in (0, 1):
+        used = Config.fromfile(str(next((work_dir / f'seed_{seed}').rglob(
+            'vis_data/config.py'))))
+        assert used.train_dataloader.dataset.seed == seed
+        assert used.randomness.seed == seed
+    assert json.loads((work_dir / 'semi_supervised.json').read_text()) == \
+        summary
+
+
+def test_extract_features_and_tsne(tmp_path, pretrain_config, pretrained):
+    out = tmp_path / 'feats.npy'
+    feats, labels = _tool('analysis/extract_features.py').main(
+        [pretrain_config, pretrained, '--out', str(out)])
+    assert np.load(out).shape == (12, 8)
+    np.testing.assert_array_equal(np.load(tmp_path / 'feats_labels.npy'),
+                                  labels)
+    assert sorted(labels.tolist()) == list(range(12))
+    bank, _ = _tool('analysis/extract_features.py').main(
+        [pretrain_config, 'none', '--out', str(tmp_path / 'bank.npy'),
+         '--part', 'bank'])
+    assert bank.shape == (36, 8)
+
+    png = tmp_path / 'tsne.png'
+    emb = _tool('analysis/tsne.py').main([str(out), '--out', str(png)])
+    assert emb.shape == (12, 2) and np.isfinite(emb).all()
+    assert png.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'

@@ -1,0 +1,109 @@
+"""kNN evaluation of a checkpoint's encoder on any split.
+
+Features of the labelled bank split classify the query split (cosine, the
+feature SkeletonMoCo pools), with ``knn_predict``, the function behind
+``KNNMetric``. Any checkpoint with ``backbone.*`` weights works (pretraining
+or classifier); the config gives the backbone and the data: a pretraining
+config (its test set is a ``KNNEvalDataset`` of bank and query), or a
+classifier config (bank: its training set read with the test pipeline).
+
+    python tools/eval/knn.py CONFIG CHECKPOINT [--k 1 20] [--weighted]
+        [--bank-split xsub_train] [--query-split xsub_val] [--out knn.json]
+"""
+import argparse
+import copy
+import json
+import os.path as osp
+import sys
+
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+
+import halp_mmaction  # noqa: F401  (compat fixes + registration)
+from halp_mmaction.evaluation import (eval_dataset_cfg, extract_features,
+                                      knn_predict, load_encoder)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='kNN top-1 of an encoder')
+    parser.add_argument('config', help='pretraining or classifier config')
+    parser.add_argument('checkpoint', help='checkpoint with backbone.* '
+                        'weights; "none" for a randomly initialised encoder')
+    parser.add_argument('--k', type=int, nargs='+', default=[1],
+                        help='numbers of neighbours (default: 1)')
+    parser.add_argument('--weighted', action='store_true',
+                        help='weight votes by exp(cos / temperature)')
+    parser.add_argument('--temperature', type=float, default=0.07)
+    parser.add_argument('--bank-split', help='split of the labelled bank')
+    parser.add_argument('--query-split', help='split to classify')
+    parser.add_argument('--batch-size', type=int, default=64)
+    parser.add_argument('--out', help='write the results to this JSON file')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, xxx=yyy format')
+    return parser.parse_args(argv)
+
+
+def bank_and_query(cfg: Config, bank_split=None, query_split=None):
+    """Dataset configs of the bank and the query split."""
+    test = cfg.test_dataloader
+    if test.dataset.get('type') == 'KNNEvalDataset':
+        return (eval_dataset_cfg(test, 'bank', bank_split),
+                eval_dataset_cfg(test, 'query', query_split))
+    query = eval_dataset_cfg(test, split=query_split)
+    bank = copy.deepcopy(cfg.train_dataloader.dataset)
+    if 'pipeline' not in bank:
+        raise ValueError('knn: the training set of this config has no '
+                         'pipeline of its own (a dataset wrapper?); use a '
+                         'pretraining config, whose test set is a '
+                         'KNNEvalDataset')
+    bank.update(pipeline=query['pipeline'], test_mode=True)
+    if bank_split is not None:
+        bank['split'] = bank_split
+    return bank, query
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    checkpoint = None if args.checkpoint == 'none' else args.checkpoint
+    model = load_encoder(cfg.model, checkpoint)
+    feats = {}
+    for part, dataset in zip(('bank', 'query'),
+                             bank_and_query(cfg, args.bank_split,
+                                            args.query_split)):
+        loader = Runner.build_dataloader(
+            dict(batch_size=args.batch_size, num_workers=0,
+                 sampler=dict(type='DefaultSampler', shuffle=False),
+                 dataset=dataset))
+        print(f'{part}: {dataset.get("split")} ({len(loader.dataset)} '
+              'samples)')
+        feats[part] = extract_features(
+            model, loader, progress=sys.stdout.isatty())[:2]
+    bank, bank_labels = map(torch.from_numpy, feats['bank'])
+    query, query_labels = map(torch.from_numpy, feats['query'])
+    num_classes = int(max(bank_labels.max(), query_labels.max())) + 1
+    results = dict(config=args.config, checkpoint=args.checkpoint,
+                   weighted=args.weighted, num_bank=len(bank),
+                   num_query=len(query))
+    for k in args.k:
+        pred = knn_predict(bank, bank_labels, query, k, args.weighted,
+                           args.temperature, num_classes)
+        top1 = (pred == query_labels).float().mean().item() * 100
+        results[f'knn{k}_top1'] = round(top1, 2)
+        print(f'{"weighted " if args.weighted else ""}{k}-NN top-1: '
+              f'{top1:.2f} %')
+    if args.out:
+        with open(args.out, 'w') as f:
+            json.dump(results, f, indent=2)
+        print(f'wrote {osp.abspath(args.out)}')
+    return results
+
+
+if __name__ == '__main__':
+    main()
