@@ -197,19 +197,19 @@ def test_semi_supervised_tool_repeats_over_seeds(tmp_path, pretrained):
 
 
 def test_extract_features_and_tsne(tmp_path, pretrain_config, pretrained):
-    out = tmp_path / 'feats.npy'
+    out = tmp_path / 'features' / 'feats.npy'  # the folder is created
     feats, labels = _tool('analysis/extract_features.py').main(
         [pretrain_config, pretrained, '--out', str(out)])
     assert np.load(out).shape == (12, 8)
-    np.testing.assert_array_equal(np.load(tmp_path / 'feats_labels.npy'),
-                                  labels)
+    np.testing.assert_array_equal(
+        np.load(tmp_path / 'features' / 'feats_labels.npy'), labels)
     assert sorted(labels.tolist()) == list(range(12))
     bank, _ = _tool('analysis/extract_features.py').main(
         [pretrain_config, 'none', '--out', str(tmp_path / 'bank.npy'),
          '--part', 'bank'])
     assert bank.shape == (36, 8)
 
-    png = tmp_path / 'tsne.png'
+    png = tmp_path / 'plots' / 'tsne.png'
     emb = _tool('analysis/tsne.py').main([str(out), '--out', str(png)])
     assert emb.shape == (12, 2) and np.isfinite(emb).all()
     assert png.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'

@@ -18,6 +18,7 @@ import numpy as np
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
+from mmengine.utils import mkdir_or_exist
 
 import halp_mmaction  # noqa: F401  (compat fixes + registration)
 from halp_mmaction.evaluation import (eval_dataset_cfg, extract_features,
@@ -51,6 +52,7 @@ def main(argv=None):
     args = parse_args(argv)
     if not args.out.endswith('.npy'):
         raise ValueError(f'--out must end with .npy, got {args.out}')
+    mkdir_or_exist(osp.dirname(osp.abspath(args.out)))
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
@@ -65,9 +67,6 @@ def main(argv=None):
              dataset=dataset))
     feats, labels, _ = extract_features(
         model, loader, progress=sys.stdout.isatty())
-    out_dir = osp.dirname(osp.abspath(args.out))
-    if not osp.isdir(out_dir):
-        raise FileNotFoundError(f'output folder {out_dir} does not exist')
     np.save(args.out, feats)
     np.save(labels_path(args.out), labels)
     print(f'{feats.shape[0]} x {feats.shape[1]} features of split '

@@ -9,6 +9,7 @@ embedding is scikit-learn's ``TSNE`` (PCA initialisation, seeded) of the
 L2-normalised features, the cosine geometry the kNN probe uses.
 """
 import argparse
+import os
 import os.path as osp
 
 import numpy as np
@@ -81,6 +82,7 @@ def main(argv=None):
     ax.set_yticks([])
     ax.set_title(args.title or osp.basename(args.features))
     fig.tight_layout()
+    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     fig.savefig(args.out, dpi=120)
     plt.close(fig)
     print(f't-SNE of {len(feats)} samples, {len(classes)} classes -> '
