@@ -11,9 +11,9 @@ import numpy as np
 _FPS = 30.0
 # NTU's bone tree (0-based), as in mmaction's 'nturgb+d' graph.
 PARENTS = (-1, 0, 20, 2, 20, 4, 5, 6, 20, 8, 9, 10, 0, 12, 13, 14, 0, 16, 17,
-            18, 1, 7, 7, 11, 11)
+           18, 1, 7, 7, 11, 11)
 ORDER = (0, 1, 20, 2, 3, 4, 5, 6, 7, 21, 22, 8, 9, 10, 11, 23, 24, 12, 13, 14,
-          15, 16, 17, 18, 19)  # every parent before its children
+         15, 16, 17, 18, 19)  # every parent before its children
 # Rest pose, arms hanging: offset of each joint from its parent, in metres.
 REST = np.array([
     (0, 0, 0), (0, .25, 0), (0, .07, 0), (0, .13, 0),                 # 0-3

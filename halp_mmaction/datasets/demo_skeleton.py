@@ -108,7 +108,7 @@ def _animate(label: int, performer: Dict, num_frames: Tuple[int, int],
     motion(ctx, *bodies)
     if rng.random() < .6:  # a fidget of one arm, unrelated to the action
         fidget = interp(ctx.u, np.sort(rng.uniform(0., 1., 4)),
-                         [0., 1., 1., 0.])
+                        [0., 1., 1., 0.])
         side = 'RL'[rng.integers(2)]
         bodies[0].limb(side, 'upper', rx=rng.uniform(0., 60.) * fidget,
                        rz=rng.uniform(-10., 40.) * fidget)

@@ -56,10 +56,10 @@ def labelled_subset_indices(labels: Sequence[int],
     share = counts * (size / num)
     quota = np.clip(np.floor(share), 1, counts).astype(np.int64)
     order = np.argsort(-(share - np.floor(share)), kind='stable')
-    while quota.sum() < size:
-        for c in order:
-            if quota.sum() < size and quota[c] < counts[c]:
-                quota[c] += 1
+    # One pass is enough: the deficit is below the number of classes with a
+    # fractional remainder, each of which can still take one more.
+    eligible = order[quota[order] < counts[order]]
+    quota[eligible[:max(0, size - quota.sum())]] += 1
     while quota.sum() > size:
         for c in order[::-1]:
             if quota.sum() > size and quota[c] > 1:

@@ -1,7 +1,7 @@
 """Pooled backbone features of a whole dataset, for feature-based probes
 (kNN, logistic regression, t-SNE)."""
 import copy
-from typing import Iterable, Optional, Tuple, Union
+from typing import Iterable, Optional, Tuple
 
 import numpy as np
 import torch
@@ -11,7 +11,7 @@ from mmengine.model import BaseModel, is_model_wrapper
 from mmengine.utils import ProgressBar
 from torch import Tensor
 
-from ..models.recognizers.skeleton_moco import SkeletonMoCo
+from ..models.utils import clip_pooled_features
 from .pretrained import PREFIX, backbone_state_dict, check_pretrained_backbone
 
 
@@ -28,15 +28,13 @@ def pooled_backbone_features(model: BaseModel, inputs: Tensor) -> Tensor:
     if inputs.dim() != 6:
         raise ValueError('pooled_backbone_features: inputs must be (N, '
                          f'num_clips, M, T, V, C), got {tuple(inputs.shape)}')
-    n, clips = inputs.shape[:2]
-    feat = SkeletonMoCo.pool(model.backbone(inputs.flatten(0, 1)))
-    return feat.view(n, clips, -1).mean(dim=1)
+    return clip_pooled_features(model.backbone, inputs)
 
 
 @torch.no_grad()
 def extract_features(model: BaseModel,
                      dataloader: Iterable,
-                     progress: Union[bool, int] = False
+                     progress: bool = False
                      ) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]:
     """Pooled backbone features and labels of every sample of a dataloader.
 
@@ -49,8 +47,8 @@ def extract_features(model: BaseModel,
         dataloader (Iterable): Yields mmengine data batches (a dict of
             ``inputs`` and ``data_samples``, each sample with a
             ``gt_label``), e.g. built from a config's test dataloader.
-        progress (bool | int): Show a progress bar; an int is the number of
-            samples to expect. Defaults to False.
+        progress (bool): Show a progress bar over the dataloader's dataset.
+            Defaults to False.
 
     Returns:
         tuple: ``features`` (N, C) float32, ``labels`` (N, ) int64 and
@@ -61,11 +59,7 @@ def extract_features(model: BaseModel,
         model = model.module
     model.eval()
     feats, labels, bank = [], [], []
-    bar = None
-    if progress:
-        total = progress if not isinstance(progress, bool) else \
-            len(getattr(dataloader, 'dataset', []))
-        bar = ProgressBar(total) if total else None
+    bar = ProgressBar(len(dataloader.dataset)) if progress else None
     for data in dataloader:
         data = model.data_preprocessor(data, False)
         feats.append(
@@ -112,9 +106,9 @@ def load_encoder(model_cfg: dict,
     if checkpoint is None:
         model.init_weights()
     else:
-        check_pretrained_backbone(model.backbone, checkpoint, prefix)
-        model.backbone.load_state_dict(
-            backbone_state_dict(checkpoint, prefix))
+        state = backbone_state_dict(checkpoint, prefix)
+        check_pretrained_backbone(model.backbone, checkpoint, prefix, state)
+        model.backbone.load_state_dict(state)
     return model.eval()
 
 

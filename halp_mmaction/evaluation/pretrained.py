@@ -39,8 +39,6 @@ def backbone_state_dict(checkpoint: str,
     """
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')
     state = ckpt.get('state_dict', ckpt)
-    if any(k.startswith('module.') for k in state):
-        state = {k[len('module.'):]: v for k, v in state.items()}
     selected = {k[len(prefix):]: v for k, v in state.items()
                 if k.startswith(prefix)}
     if not selected:
@@ -50,15 +48,19 @@ def backbone_state_dict(checkpoint: str,
     return selected
 
 
-def check_pretrained_backbone(backbone: nn.Module,
-                              checkpoint: str,
-                              prefix: str = PREFIX) -> int:
+def check_pretrained_backbone(
+        backbone: nn.Module,
+        checkpoint: str,
+        prefix: str = PREFIX,
+        state: Optional[Dict[str, torch.Tensor]] = None) -> int:
     """Check that a checkpoint holds exactly a backbone's weights.
 
     Args:
         backbone (nn.Module): The classifier's backbone.
         checkpoint (str): The pretraining checkpoint.
         prefix (str): Defaults to ``'backbone.'``.
+        state (dict, optional): The checkpoint's
+            :func:`backbone_state_dict`, if already loaded.
 
     Returns:
         int: The number of tensors that will load.
@@ -67,7 +69,8 @@ def check_pretrained_backbone(backbone: nn.Module,
         KeyError: Some backbone key is missing from the checkpoint, or the
             checkpoint has keys the backbone lacks, or shapes differ.
     """
-    state = backbone_state_dict(checkpoint, prefix)
+    if state is None:
+        state = backbone_state_dict(checkpoint, prefix)
     own = backbone.state_dict()
     missing = sorted(set(own) - set(state))
     unexpected = sorted(set(state) - set(own))

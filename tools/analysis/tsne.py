@@ -38,9 +38,9 @@ def tsne_embedding(features: np.ndarray, perplexity: float = 30.0,
                    seed: int = 0, threads: int = 1) -> np.ndarray:
     """(N, 2) t-SNE of L2-normalised features."""
     from sklearn.manifold import TSNE
+    from sklearn.preprocessing import normalize
     from threadpoolctl import threadpool_limits
-    x = features / np.maximum(
-        np.linalg.norm(features, axis=1, keepdims=True), 1e-12)
+    x = normalize(features)  # L2, rows of zeros stay zero
     perplexity = min(perplexity, max(1.0, (len(x) - 1) / 3))
     with threadpool_limits(limits=threads):
         return TSNE(n_components=2, perplexity=perplexity, init='pca',

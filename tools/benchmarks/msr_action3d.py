@@ -204,9 +204,10 @@ def probe(train_x, train_y, train_subjects, test_x, test_y):
              feature_dim=int(train_x.shape[1]))
 
 
-def encoder_features(config: str, checkpoint, ann_file: str, split: str,
+def encoder_features(config: str, checkpoint, ann_file: str, splits,
                      seed: int, cfg_options=()):
-    """Pooled backbone features of a split (test pipeline of the config)."""
+    """Pooled backbone features of each split (test pipeline of the config):
+    a list of ``(features, labels, subjects)``, one per split."""
     import torch
     from mmengine.registry import init_default_scope
     from mmengine.runner import Runner
@@ -217,15 +218,19 @@ def encoder_features(config: str, checkpoint, ann_file: str, split: str,
     init_default_scope('mmaction')
     torch.manual_seed(seed)  # the random-encoder baseline's init
     model = load_encoder(cfg.model, checkpoint)
-    dataset = eval_dataset_cfg(cfg.test_dataloader, 'query', split)
-    dataset['ann_file'] = ann_file
-    loader = Runner.build_dataloader(dict(
-        batch_size=64, num_workers=0,
-        sampler=dict(type='DefaultSampler', shuffle=False), dataset=dataset))
-    feats, labels, _ = extract_features(model, loader)
-    subjects = [subject_of(loader.dataset.get_data_info(i)['frame_dir'])
-                for i in range(len(loader.dataset))]
-    return feats, labels, np.array(subjects)
+    outputs = []
+    for split in splits:
+        dataset = eval_dataset_cfg(cfg.test_dataloader, 'query', split)
+        dataset['ann_file'] = ann_file
+        loader = Runner.build_dataloader(dict(
+            batch_size=64, num_workers=0,
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            dataset=dataset))
+        feats, labels, _ = extract_features(model, loader)
+        subjects = [subject_of(loader.dataset.get_data_info(i)['frame_dir'])
+                    for i in range(len(loader.dataset))]
+        outputs.append((feats, labels, np.array(subjects)))
+    return outputs
 
 
 # -- pretraining ------------------------------------------------------------
@@ -344,9 +349,9 @@ def main(argv=None):
                 if name in runs]
     encoders.append(('random_encoder', CONFIGS['moco'], None, None))
     for method, config, ckpt, seconds in encoders:
-        feats = [encoder_features(config, ckpt, ann_file, split, args.seed,
-                                  args.cfg_options)
-                 for split in ('xsub_train', 'xsub_val')]
+        feats = encoder_features(config, ckpt, ann_file,
+                                 ('xsub_train', 'xsub_val'), args.seed,
+                                 args.cfg_options)
         report(method, *feats, seconds)
     report('raw_poses', raw_pose_features(ann_file, 'xsub_train'),
            raw_pose_features(ann_file, 'xsub_val'))

@@ -87,13 +87,12 @@ def main(argv=None):
             model, loader, progress=sys.stdout.isatty())[:2]
     bank, bank_labels = map(torch.from_numpy, feats['bank'])
     query, query_labels = map(torch.from_numpy, feats['query'])
-    num_classes = int(max(bank_labels.max(), query_labels.max())) + 1
     results = dict(config=args.config, checkpoint=args.checkpoint,
                    weighted=args.weighted, num_bank=len(bank),
                    num_query=len(query))
     for k in args.k:
         pred = knn_predict(bank, bank_labels, query, k, args.weighted,
-                           args.temperature, num_classes)
+                           args.temperature)
         top1 = (pred == query_labels).float().mean().item() * 100
         results[f'knn{k}_top1'] = round(top1, 2)
         print(f'{"weighted " if args.weighted else ""}{k}-NN top-1: '

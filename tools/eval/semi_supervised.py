@@ -11,8 +11,8 @@ it too) and tested on the full test set. Prints and writes
 standard deviation (population std over the seeds).
 """
 import argparse
+import copy
 import json
-import os
 import os.path as osp
 
 import numpy as np
@@ -36,9 +36,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, xxx=yyy format')
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', '0')
-    return args
+    return parser.parse_args(argv)
 
 
 def main(argv=None):
@@ -55,7 +53,7 @@ def main(argv=None):
     subset.balanced = not args.uniform
     runs = []
     for seed in args.seeds:
-        cfg = Config(base.to_dict(), filename=base.filename)
+        cfg = copy.deepcopy(base)
         cfg.train_dataloader.dataset.seed = seed
         cfg = build_cfg(cfg, args.checkpoint, osp.join(work_dir,
                                                        f'seed_{seed}'),

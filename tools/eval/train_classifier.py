@@ -16,7 +16,6 @@ on the config's test set; the metrics are printed and written to
 """
 import argparse
 import json
-import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
@@ -40,9 +39,7 @@ def parse_args(argv=None):
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, xxx=yyy format')
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', '0')
-    return args
+    return parser.parse_args(argv)
 
 
 def build_cfg(config, checkpoint, work_dir=None, seed=None, cfg_options=None,

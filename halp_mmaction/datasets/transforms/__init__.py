@@ -6,11 +6,10 @@ from .random_scale import RandomScale
 from .random_shear import RandomShear
 from .temporal_crop_resize import TemporalCropResize
 from .two_views import TwoViews
+from .vectorized_pre_normalize_3d import VectorizedPreNormalize3D
 
 __all__ = [
     'GaussianJitter', 'JointCorruption', 'RandomLRFlip', 'RandomRotation',
-    'RandomScale', 'RandomShear', 'TemporalCropResize', 'TwoViews'
+    'RandomScale', 'RandomShear', 'TemporalCropResize', 'TwoViews',
+    'VectorizedPreNormalize3D'
 ]
-from .vectorized_pre_normalize_3d import VectorizedPreNormalize3D  # noqa: E402
-
-__all__ += ['VectorizedPreNormalize3D']

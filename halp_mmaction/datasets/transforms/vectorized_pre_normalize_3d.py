@@ -5,6 +5,8 @@ import numpy as np
 from mmaction.datasets.transforms import PreNormalize3D
 from mmaction.registry import TRANSFORMS
 
+from .keypoint_checks import get_keypoint
+
 
 @TRANSFORMS.register_module()
 class VectorizedPreNormalize3D(PreNormalize3D):
@@ -41,9 +43,8 @@ class VectorizedPreNormalize3D(PreNormalize3D):
             dict: The result dict.
         """
         name = self.__class__.__name__
-        skeleton = results['keypoint']
-        if skeleton.ndim != 4 or skeleton.shape[-1] != 3 or \
-                skeleton.shape[0] not in (1, 2):
+        skeleton = get_keypoint(results, name, 3)
+        if skeleton.shape[0] not in (1, 2):
             raise ValueError(f'{name}: keypoint must be (M, T, V, 3) with M '
                              f'in {{1, 2}}, got {skeleton.shape}')
         num_frames = results.get('total_frames', skeleton.shape[1])

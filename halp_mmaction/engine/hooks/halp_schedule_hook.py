@@ -64,11 +64,9 @@ class HaLPScheduleHook(Hook):
 
     def before_train_epoch(self, runner) -> None:
         head = self._halp_head(runner)
-        enabled = runner.epoch >= self.start_epoch
-        if enabled and (runner.epoch == self.start_epoch
-                        or not head.enabled):
+        if runner.epoch == self.start_epoch:
             print_log(
                 f'HaLPScheduleHook: HaLP on from epoch {runner.epoch + 1} '
                 f'as logged (start_epoch={self.start_epoch} counts from 0).',
                 logger='current')
-        head.enabled = enabled
+        head.enabled = runner.epoch >= self.start_epoch

@@ -111,13 +111,14 @@ class RandomStateHook(Hook):
             return
         per_rank = saved['per_rank']
         world_size, rank = get_world_size(), get_rank()
-        if len(per_rank) != world_size:
+        if len(per_rank) == world_size:
+            restore_random_states(per_rank[rank])
+        else:
             print_log(
                 f'RandomStateHook: the checkpoint holds random states for '
                 f'{len(per_rank)} rank(s), this run has {world_size}; every '
                 'rank restores those of rank 0.', logger='current')
-        restore_random_states(per_rank[rank if len(per_rank) ==
-                                       world_size else 0])
+            restore_random_states(per_rank[0])
         sampler = self._sampler(runner)
         if saved.get('sampler_seed') is not None and hasattr(sampler, 'seed'):
             sampler.seed = saved['sampler_seed']

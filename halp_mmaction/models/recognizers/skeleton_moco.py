@@ -11,7 +11,8 @@ from mmengine.dist import all_gather, broadcast, get_rank, get_world_size
 from mmengine.model import BaseModel
 from torch import Tensor
 
-from ..utils import HostMirroredCounters
+from ..utils import (HostMirroredCounters, clip_pooled_features,
+                     pool_skeleton_features)
 
 
 @MODELS.register_module()
@@ -126,30 +127,14 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
                              1.0 - momentum)
 
     # -- encoding ----------------------------------------------------------
-    @staticmethod
-    def pool(feat: Union[Tensor, tuple]) -> Tensor:
-        """Average a backbone output to one vector per sample.
-
-        Accepts (N, M, C, T, V) graph-backbone maps (ST-GCN and friends:
-        mean over time and joints, then persons) and (N, C) sequence-model
-        features (the BiGRU).
-        """
-        if isinstance(feat, (tuple, list)):
-            feat = feat[-1]
-        if feat.dim() == 5:
-            return feat.mean(dim=(3, 4)).mean(dim=1)
-        if feat.dim() == 2:
-            return feat
-        raise ValueError('SkeletonMoCo: the backbone must return (N, M, C, T, '
-                         f'V) or (N, C) features, got {tuple(feat.shape)}')
+    # The pooled feature (also that of the linear head and of kNN).
+    pool = staticmethod(pool_skeleton_features)
 
     def extract_feat(self, inputs: Tensor) -> Tensor:
         """Pooled query-backbone features of (N, num_clips, M, T, V, C) inputs,
         averaged over clips: (N, C)."""
         self._check_inputs(inputs)
-        n, clips = inputs.shape[:2]
-        feat = self.pool(self.backbone(inputs.flatten(0, 1)))
-        return feat.view(n, clips, -1).mean(dim=1)
+        return clip_pooled_features(self.backbone, inputs)
 
     @staticmethod
     def _check_inputs(inputs: Tensor, num_clips: Optional[int] = None) -> None:
@@ -171,11 +156,12 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
             process).
         """
         world_size = get_world_size()
-        if world_size == 1 or not self.shuffle_bn:
+        if world_size == 1:
             keys = self._key_encoder(key_view)
-            all_keys = torch.cat(all_gather(keys)) if world_size > 1 \
-                else keys
-            return keys, all_keys
+            return keys, keys
+        if not self.shuffle_bn:
+            keys = self._key_encoder(key_view)
+            return keys, torch.cat(all_gather(keys))
         # Shuffle BN: rank r encodes the global samples perm[r*N:(r+1)*N].
         # Gathering the keys back and indexing by perm.argsort() restores
         # the global order, which is also what the queue needs.
@@ -183,7 +169,8 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
         perm = torch.randperm(n * world_size, device=key_view.device)
         broadcast(perm, src=0)
         mine = perm[rank * n:(rank + 1) * n]
-        shuffled = torch.cat(all_gather(key_view))[mine]
+        # key_view is a strided slice of the batch; NCCL needs contiguous.
+        shuffled = torch.cat(all_gather(key_view.contiguous()))[mine]
         all_keys = torch.cat(all_gather(self._key_encoder(shuffled)))
         all_keys = all_keys[perm.argsort()]
         return all_keys[rank * n:(rank + 1) * n], all_keys

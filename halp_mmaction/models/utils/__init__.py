@@ -1,11 +1,11 @@
+from .host_counters import HostMirroredCounters
 from .latent_positives import hallucinate
+from .pooling import clip_pooled_features, pool_skeleton_features
 from .spherical_kmeans import (kmeans_objective, kmeans_plus_plus_init,
                                spherical_kmeans)
 
 __all__ = [
     'hallucinate', 'spherical_kmeans', 'kmeans_plus_plus_init',
-    'kmeans_objective'
+    'kmeans_objective', 'HostMirroredCounters', 'clip_pooled_features',
+    'pool_skeleton_features'
 ]
-from .host_counters import HostMirroredCounters  # noqa: E402
-
-__all__ += ['HostMirroredCounters']

@@ -91,11 +91,12 @@ def spherical_kmeans(x: Tensor,
                              f'{x.shape[1]}), got {tuple(init.shape)}')
         centroids = F.normalize(init.to(x), dim=1)
 
+    ones = x.new_ones(n, 1)
     for _ in range(num_iters):
         assign = (x @ centroids.T).argmax(dim=1)
         sums = torch.zeros_like(centroids).index_add_(0, assign, x)
         # index_add_, not bincount: bincount reads its length back from a GPU.
-        counts = x.new_zeros(k, 1).index_add_(0, assign, x.new_ones(n, 1))
+        counts = x.new_zeros(k, 1).index_add_(0, assign, ones)
         new = torch.where(counts > 0, F.normalize(sums, dim=1), centroids)
         shift = None if tol is None else (1 - (new * centroids).sum(1)).max()
         centroids = new
