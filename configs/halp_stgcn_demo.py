@@ -4,9 +4,8 @@
 # cross-subject val split every 10 epochs (12 classes: chance is 8.3 %).
 _base_ = [
     './_base_/models/halp_stgcn.py', './_base_/datasets/ntu60_xsub_ssl.py',
-    'mmaction::_base_/default_runtime.py'
+    './_base_/models/halp_small_data.py', './_base_/default_runtime.py'
 ]
-custom_imports = dict(imports=['halp_mmaction'], allow_failed_imports=False)
 
 model = dict(
     backbone=dict(
@@ -14,17 +13,16 @@ model = dict(
     neck=dict(in_channels=32, hid_channels=128, out_channels=64),
     queue_len=256,
     feat_dim=64,
-    # As the official recipe (MoCo first, HaLP on top of that checkpoint),
-    # plain MoCo runs for the first 20 epochs (20 x 11 iterations x 32
-    # samples enter the queue), then HaLP refreshes 10 prototypes every 5
-    # iterations. Switched on from scratch, HaLP's pull outweighs the
-    # contrast of this small queue and the embedding collapses.
-    halp_head=dict(
-        num_prototypes=10,
-        num_keys=128,
-        interval=5,
-        num_positives=50,
-        warmup_samples=20 * 11 * 32))
+    # The small-data HaLP head (_base_/models/halp_small_data.py): 10
+    # prototypes from the 128 newest keys every 5 iterations, the positives
+    # inside the contrastive softmax.
+    halp_head=_base_.halp_small_data)
+# As the official recipe (MoCo first, HaLP on top of that checkpoint), plain
+# MoCo for the first half, then HaLP. Switched on from scratch, HaLP's pull
+# outweighs the contrast of this small queue and the embedding collapses.
+custom_hooks = _base_.custom_hooks + [
+    dict(type='HaLPScheduleHook', start_fraction=0.5)
+]
 
 clip_len = 32
 view_transforms = [

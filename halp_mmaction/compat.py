@@ -16,13 +16,19 @@ here. Nothing in site-packages is edited.
 3. torch >= 2.6 defaults ``torch.load(weights_only=True)``. mmengine 0.10.7
    checkpoints hold message-hub and numpy objects, so ``--resume`` and
    ``load_from`` fail on them. We re-register mmengine's local-file checkpoint
-   scheme to load with ``weights_only=False``. Only load checkpoints you trust:
-   this is the same trust mmengine assumed before torch 2.6.
+   scheme with :func:`halp_mmaction.engine.checkpoint.load_from_local`, which
+   loads with ``weights_only=False`` (and names a file it cannot read). Only
+   load checkpoints you trust: the same trust mmengine assumed before torch
+   2.6.
+4. Known-harmless notices printed on every start are silenced, each for its
+   reason (:data:`HARMLESS_WARNINGS`, :data:`FILE_CLIENT_NOTICES`); every
+   other warning is kept.
 """
 import importlib.util
 import os.path as osp
 import sys
 import types
+import warnings
 
 import numpy as np
 
@@ -68,20 +74,54 @@ def _alias_numpy2_removals() -> None:
             setattr(np, name, target())
 
 
-def _load_local_checkpoint(filename, map_location=None, logger=None):
-    import torch
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'{filename} can not be found.')
-    return torch.load(filename, map_location=map_location,
-                      weights_only=False)
+# (message regex, category, why it is harmless here)
+HARMLESS_WARNINGS = (
+    # mmcv-lite has no compiled ops; skeleton models use none of them. The
+    # notice tells users to install full mmcv, which this project avoids.
+    (r'Fail to import ``MultiScaleDeformableAttention``', UserWarning,
+     'mmcv-lite lacks compiled ops, which skeleton models never use'),
+    # mmengine resolves `mmaction::` config bases through pkg_resources; the
+    # constraints pin setuptools < 81, where it still exists.
+    (r'pkg_resources is deprecated as an API', UserWarning,
+     'mmengine needs pkg_resources; setuptools is pinned below 81'),
+)
+# mmengine's own CheckpointHook creates a FileClient in every run "to avoid
+# breaking backward compatibility" (mmengine 0.10.7, checkpoint_hook.py) and
+# the client logs that it is deprecated: log lines, not warnings, so they are
+# dropped from that module's print_log.
+FILE_CLIENT_NOTICES = ('"FileClient" will be deprecated',
+                       '"HardDiskBackend" is the alias of "LocalBackend"')
+
+
+def _silence_harmless_warnings() -> None:
+    for message, category, _why in HARMLESS_WARNINGS:
+        warnings.filterwarnings('ignore', message=message, category=category)
+
+
+def _drop_file_client_notices() -> None:
+    from mmengine.fileio import file_client
+
+    original = file_client.print_log
+    if getattr(original, 'drops_file_client_notices', False):
+        return
+
+    def print_log(msg, *args, **kwargs):
+        if isinstance(msg, str) and msg.startswith(FILE_CLIENT_NOTICES):
+            return None
+        return original(msg, *args, **kwargs)
+
+    print_log.drops_file_client_notices = True
+    file_client.print_log = print_log
 
 
 def _register_trusting_local_loader() -> None:
     from mmengine.runner.checkpoint import CheckpointLoader
 
+    from .engine.checkpoint import load_from_local
+
     # mmengine picks the longest matching prefix; '' is its local-file scheme.
     CheckpointLoader.register_scheme(
-        prefixes='', loader=_load_local_checkpoint, force=True)
+        prefixes='', loader=load_from_local, force=True)
 
 
 def apply() -> None:
@@ -89,6 +129,8 @@ def apply() -> None:
     global _applied
     if _applied:
         return
+    _silence_harmless_warnings()
+    _drop_file_client_notices()
     _stub_missing_drn()
     _alias_numpy2_removals()
     _register_trusting_local_loader()

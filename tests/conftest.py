@@ -77,6 +77,9 @@ def tiny_demo_cfg(work_dir, max_epochs: int, warmup_samples: int,
     at the end)."""
     cfg = Config.fromfile(str(REPO_ROOT / 'configs' / 'halp_stgcn_demo.py'))
     cfg.work_dir = str(work_dir)
+    # HaLP from the start, after warmup_samples keys (tests add a schedule).
+    cfg.custom_hooks = [h for h in cfg.custom_hooks
+                        if h.type != 'HaLPScheduleHook']
     cfg.model.backbone.update(base_channels=8, num_stages=2,
                               inflate_stages=[], down_stages=[])
     cfg.model.neck.update(in_channels=8, hid_channels=16, out_channels=16)

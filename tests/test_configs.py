@@ -23,13 +23,21 @@ CONFIG_DIR = REPO_ROOT / 'configs'
 CONFIGS = sorted(
     p for p in CONFIG_DIR.rglob('*.py')
     if p.relative_to(CONFIG_DIR).parts[0] not in ('_base_', 'eval'))
-RECIPE = [p for p in CONFIGS if p.name != 'halp_stgcn_demo.py']
+# The small real sets: a CPU-sized encoder with its own schedule, and the
+# MoCo control beside each HaLP config.
+SMALL = dict(msr='msr_action3d_3d.pkl', nw_ucla='nw_ucla_3d.pkl')
+SMALL_CONFIGS = [p for p in CONFIGS
+                 if re.search(r'_(msr-xsub|nw-ucla-xview)$', p.stem)]
+DEMO = ('halp_stgcn_demo.py', 'moco_stgcn_demo.py')
+RECIPE = [p for p in CONFIGS
+          if p.name not in DEMO and p not in SMALL_CONFIGS]
 STAGE2 = [p for p in CONFIGS if '-pre_' in p.name]
+RESUMED = [p for p in CONFIGS if '-resume_' in p.name]
 
 # What each dataset's config reads: the pickle and, per split protocol, the
 # length of the fixture's training split (so a wrong split is caught).
 PICKLES = dict(ntu60='ntu60_3d.pkl', ntu120='ntu120_3d.pkl',
-               pku_mmd2='pku_mmd2_3d.pkl')
+               pku_mmd2='pku_mmd2_3d.pkl', **SMALL)
 FIXTURE_SPLITS = dict(xsub=(5, 3), xview=(6, 2), xset=(7, 1))
 
 
@@ -39,7 +47,8 @@ def _id(path: Path) -> str:
 
 def _expected_data(path: Path) -> Optional[Tuple[str, str]]:
     """(dataset, protocol) a config's name promises, e.g. ntu60-xview."""
-    full = re.search(r'_(ntu60|ntu120|pku-mmd2)-(xsub|xview|xset)$', path.stem)
+    full = re.search(r'_(ntu60|ntu120|pku-mmd2|msr|nw-ucla)-'
+                     r'(xsub|xview|xset)$', path.stem)
     if full:
         return full[1].replace('-', '_'), full[2]
     alias = re.search(r'_(ntu60|ntu120|pku_mmd2)$', path.stem)
@@ -124,8 +133,11 @@ def test_config_builds(path: Path, skeleton_pickle):
     val_set = DATASETS.build(cfg.val_dataloader.dataset)
     num_train, num_val = FIXTURE_SPLITS[protocol]
     assert (len(train_set), len(val_set)) == (num_train, num_train + num_val)
-    assert train_set[0]['inputs'].shape == (2, 2, 64, 25, 3)  # two views
-    assert val_set[num_train]['inputs'].shape == (1, 2, 64, 25, 3)
+    clip_len, persons = (32, 1) if dataset in SMALL else (64, 2)
+    # two views
+    assert train_set[0]['inputs'].shape == (2, persons, clip_len, 25, 3)
+    assert val_set[num_train]['inputs'].shape == (1, persons, clip_len, 25,
+                                                  3)
 
 
 def _milestones(cfg) -> list:
@@ -160,14 +172,19 @@ def test_config_follows_the_official_recipe(path: Path):
     halp = model.get('halp_head')
     if halp is None:  # MoCo: stage 1, or as long as the whole recipe
         assert schedule is None and cfg.get('load_from') is None
-        assert (max_epochs, _milestones(cfg)) in [(moco_epochs, []),
-                                                 (epochs, [step])]
+        # Stage 1 carries the whole recipe's lr step (never reached in it),
+        # for a stage 2 that resumes it.
+        assert _milestones(cfg) == [step]
+        assert max_epochs in (moco_epochs, epochs)
         return
     assert (halp.num_prototypes, halp.num_keys, halp.interval,
             halp.num_positives, halp.hardness, halp.temperature) == (
                 20, 256, 10, 100, 0.8, 0.07)
     assert halp.loss_weight == (1.0 if pku else 2.0)
-    if cfg.get('load_from'):  # stage 2 (see test_two_stages_make_the_recipe)
+    if cfg.get('resume'):  # stage 2 resuming stage 1: the one-run recipe
+        assert '-resume_' in path.name and schedule.start_epoch == moco_epochs
+        assert (max_epochs, _milestones(cfg)) == (epochs, [step])
+    elif cfg.get('load_from'):  # stage 2 (test_two_stages_make_the_recipe)
         assert schedule is None
         assert max_epochs == epochs - moco_epochs
         assert _milestones(cfg) == [step - moco_epochs]
@@ -203,6 +220,89 @@ def test_two_stages_make_the_recipe(path: Path):
             one_run.train_cfg.max_epochs)
     assert [stage1_epochs + m for m in _milestones(stage2)] == \
         _milestones(one_run)
+
+
+@pytest.mark.parametrize(
+    'path', [p for p in SMALL_CONFIGS if p.parts[-2] == 'halp'], ids=_id)
+def test_small_data_halp_config_is_its_moco_control_plus_halp(path: Path):
+    halp = load_config(path)
+    moco = load_config(CONFIG_DIR / 'moco' / path.name.replace('halp_',
+                                                               'moco_'))
+    head = halp.model.pop('halp_head')
+    assert halp.model == moco.model
+    for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
+                'param_scheduler', 'train_cfg', 'randomness'):
+        assert halp[key] == moco[key], key
+    assert halp.custom_hooks == moco.custom_hooks + [
+        dict(type='HaLPScheduleHook', start_fraction=0.5)]
+    assert head.loss_form == 'nce' and head.num_keys < moco.model.queue_len
+    assert moco.model.queue_len % moco.train_dataloader.batch_size == 0
+    # The cosine schedule spans the whole run.
+    assert [s.T_max for s in moco.param_scheduler] == [
+        moco.train_cfg.max_epochs]
+
+
+@pytest.mark.parametrize('path', RESUMED, ids=_id)
+def test_resumed_stage_2_is_the_one_run_config_on_stage_1(path: Path):
+    stage2 = load_config(path)
+    match = re.fullmatch(r'work_dirs/(moco_\w+_1xb64-(\d+)e_[\w-]+)/'
+                         r'epoch_(\d+)\.pth', stage2.load_from)
+    stage1 = load_config(CONFIG_DIR / 'moco' / f'{match[1]}.py')
+    assert stage1.train_cfg.max_epochs == int(match[2]) == int(match[3])
+    one_run = load_config(CONFIG_DIR / 'halp' / path.name.replace(
+        f'_moco-{match[2]}e-resume', ''))
+    assert stage2.resume is True
+    for key in ('model', 'train_dataloader', 'optim_wrapper',
+                'param_scheduler', 'train_cfg', 'custom_hooks'):
+        assert stage2[key] == one_run[key], key
+    # The schedule stage 1 saves is the one stage 2 continues.
+    assert stage1.param_scheduler == one_run.param_scheduler
+    assert stage1.optim_wrapper == one_run.optim_wrapper
+
+
+def test_resuming_stage_1_continues_its_epochs_schedule_and_optimiser(
+        tmp_path, one_thread):
+    """The resume form in small: 2 MoCo epochs with the whole schedule's lr
+    step (at 3, not reached), then the HaLP config resumes them: epochs 3-4,
+    HaLP on from epoch 3, the lr stepped at 3, the optimiser's momentum
+    buffers those of stage 1."""
+    from conftest import tiny_demo_cfg
+    from mmengine.hooks import Hook
+    from mmengine.runner import Runner
+
+    def cfg(work_dir, max_epochs, halp):
+        c = tiny_demo_cfg(work_dir, max_epochs, warmup_samples=0)
+        # `end` explicit, as in the recipe's schedules: the resumed
+        # scheduler keeps it.
+        c.param_scheduler = [dict(type='MultiStepLR', by_epoch=True, begin=0,
+                                  end=4, milestones=[3], gamma=0.1)]
+        if not halp:
+            c.model.halp_head = None
+        else:
+            c.custom_hooks = c.custom_hooks + [
+                dict(type='HaLPScheduleHook', start_epoch=2)]
+        return c
+
+    Runner.from_cfg(cfg(tmp_path / 'moco', 2, halp=False)).train()
+    stage1 = torch.load(tmp_path / 'moco' / 'epoch_2.pth', weights_only=False)
+    c = cfg(tmp_path / 'halp', 4, halp=True)
+    c.resume, c.load_from = True, str(tmp_path / 'moco' / 'epoch_2.pth')
+    runner = Runner.from_cfg(c)
+    seen = []
+
+    class Spy(Hook):
+
+        def before_train_epoch(self, r):
+            seen.append((r.epoch, r.optim_wrapper.get_lr()['lr'][0],
+                         r.model.halp_head.enabled))
+
+    runner.register_hook(Spy(), 'LOWEST')
+    runner.train()
+    lr = stage1['optimizer']['param_groups'][0]['lr']
+    assert seen == [(2, lr, True), (3, pytest.approx(lr * 0.1), True)]
+    assert runner.epoch == 4
+    assert runner.message_hub.get_scalar('train/halp_generated').current() \
+        > 0
 
 
 def test_stage_2_loads_a_stage_1_checkpoint(tmp_path):
@@ -263,6 +363,20 @@ def test_ntu60_without_data_says_how_to_prepare_it(tmp_path, monkeypatch):
     init_default_scope('mmaction')
     with pytest.raises(FileNotFoundError, match='convert.py'):
         DATASETS.build(cfg.train_dataloader.dataset)
+
+
+def test_demo_moco_control_is_the_demo_without_halp():
+    halp = load_config(CONFIG_DIR / 'halp_stgcn_demo.py')
+    moco = load_config(CONFIG_DIR / 'moco_stgcn_demo.py')
+    assert moco.model.halp_head is None and halp.model.halp_head.loss_form \
+        == 'nce'
+    halp.model.halp_head = None
+    assert halp.model == moco.model
+    for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
+                'param_scheduler', 'train_cfg', 'randomness'):
+        assert halp[key] == moco[key], key
+    assert [h for h in halp.custom_hooks
+            if h.type != 'HaLPScheduleHook'] == moco.custom_hooks
 
 
 def test_demo_config_trains_a_step():

@@ -2,6 +2,11 @@
 
 For the pretraining configs the test loop is the kNN evaluation: features of
 the labelled training split classify the val split (1-NN, cosine).
+
+The checkpoint must fit the config's model: its backbone weights (and the
+classification head's, for a classifier config) are checked key by key
+before the test, and a mismatch stops with the missing and unexpected keys
+(mmengine itself loads non-strictly and would only warn).
 """
 import argparse
 import os
@@ -11,9 +16,11 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import halp_mmaction  # noqa: F401  (compat fixes + registration)
+from halp_mmaction.engine.checkpoint import exit_on_checkpoint_error
+from halp_mmaction.evaluation import check_checkpoint_fits
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Test (and evaluate) a model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
@@ -32,14 +39,14 @@ def parse_args():
         default='none',
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
 
 
-def main():
-    args = parse_args()
+def main(argv=None):
+    args = parse_args(argv)
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
@@ -62,7 +69,9 @@ def main():
             dict(type='DumpResults', out_file_path=args.dump)
         ]
     runner = Runner.from_cfg(cfg)
-    runner.test()
+    exit_on_checkpoint_error(check_checkpoint_fits, runner.model,
+                             args.checkpoint)
+    return exit_on_checkpoint_error(runner.test)
 
 
 if __name__ == '__main__':

@@ -7,9 +7,11 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import halp_mmaction  # noqa: F401  (compat fixes + registration)
+from halp_mmaction.engine.checkpoint import (exit_on_checkpoint_error,
+                                             resume_hint)
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Train a model')
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
@@ -51,14 +53,18 @@ def parse_args():
         default='none',
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
 
 
 def merge_args(cfg, args):
-    """Fold the command-line options into the config."""
+    """Fold the command-line options into the config: ``--cfg-options``
+    first, then the flags (as MMAction2's train.py), so that e.g.
+    ``--no-validate`` wins over options that set the val dataloader."""
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
     if args.no_validate:
         cfg.val_cfg = None
         cfg.val_dataloader = None
@@ -84,24 +90,30 @@ def merge_args(cfg, args):
         cfg.load_from = args.resume
     if args.auto_scale_lr:
         cfg.setdefault('auto_scale_lr', {})['enable'] = True
-    randomness = cfg.get('randomness', dict())
+    randomness = cfg.get('randomness', None) or dict()
     if args.seed is not None:
         randomness['seed'] = args.seed
+    # As MMAction2's train.py: without a seed mmengine draws one (and logs
+    # it); set_randomness() has no default for it.
+    randomness.setdefault('seed', None)
     if args.deterministic:
         randomness['deterministic'] = True
     if args.diff_rank_seed:
         randomness['diff_rank_seed'] = True
     cfg.randomness = randomness
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
     return cfg
 
 
-def main():
-    args = parse_args()
+def main(argv=None):
+    args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
     runner = Runner.from_cfg(cfg)
-    runner.train()
+
+    def hint(err):
+        return resume_hint(cfg.work_dir, err.path) if cfg.get('resume') \
+            else ''
+
+    exit_on_checkpoint_error(runner.train, hint=hint)
 
 
 if __name__ == '__main__':

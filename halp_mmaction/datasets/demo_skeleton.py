@@ -29,12 +29,12 @@ skeleton pickle schema, so :class:`~mmaction.datasets.PoseDataset` pipelines
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
 
 from .demo_motions import (CAMERA_YAW, DEMO_CLASSES, MOTIONS, ORDER, PARENTS,
                            REST, SEGMENTS, STYLE_DEG, STYLED, TIPS, Body,
                            Context, interp, rotation)
+from .skeleton_pose_dataset import SkeletonPoseDataset
 
 
 def _draw_body(rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
@@ -221,7 +221,7 @@ def generate_demo_skeletons(num_classes: int = 12,
 
 
 @DATASETS.register_module()
-class DemoSkeletonDataset(PoseDataset):
+class DemoSkeletonDataset(SkeletonPoseDataset):
     """The demo dataset of :func:`generate_demo_skeletons`, built in memory.
 
     No file is read or written: every process (and every distributed rank)
@@ -261,7 +261,7 @@ class DemoSkeletonDataset(PoseDataset):
             ann_file=ann_file, pipeline=pipeline, split=split,
             num_classes=num_classes, metainfo=metainfo, **kwargs)
 
-    def load_data_list(self) -> List[Dict]:
+    def read_annotations(self) -> List[Dict]:
         """Generate the samples and keep those of ``self.split``."""
         data = generate_demo_skeletons(**self._demo_args)
         if self.split is None:

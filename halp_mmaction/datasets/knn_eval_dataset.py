@@ -14,7 +14,7 @@ class KNNEvalDataset(ConcatDataset):
     ordinary val/test loop keeps mmengine's batching, distributed sampling
     and result collection; each packed data sample is marked with
     ``knn_bank=True`` or ``False`` in its metainfo so the metric can tell
-    them apart.
+    them apart, and carries its ``frame_dir`` so the metric can name it.
 
     Args:
         bank (dict or BaseDataset): The labelled split, with a test pipeline.
@@ -35,5 +35,8 @@ class KNNEvalDataset(ConcatDataset):
             raise TypeError('KNNEvalDataset: pipelines must end with '
                             'PackActionInputs, got data_samples of type '
                             f'{type(samples).__name__}')
-        samples.set_metainfo(dict(knn_bank=dataset_idx == 0))
+        info = self.get_data_info(idx)
+        samples.set_metainfo(dict(
+            knn_bank=dataset_idx == 0,
+            frame_dir=info.get('frame_dir', info.get('filename', idx))))
         return data

@@ -1,8 +1,9 @@
-"""MMAction2's PoseDataset with errors that say what to do."""
+"""MMAction2's PoseDataset that checks what it loads and says what to do."""
 import os.path as osp
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import mmengine
+import numpy as np
 from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
 
@@ -10,21 +11,106 @@ PREPARE_HINT = (
     'Prepare it from the raw dataset with the converters in tools/data/ '
     '(e.g. `python tools/data/ntu/convert.py --data-root RAW_DIR --dataset '
     'ntu60 --out data/skeleton/ntu60_3d.pkl`; see "Data preparation" in the '
-    'README), or point `ann_file` at an existing MMAction2 skeleton pickle '
-    "(e.g. --cfg-options ann_file=... in the config's data section).")
+    'README), or put an existing MMAction2 skeleton pickle at that path '
+    '(a symbolic link will do), or point each dataset of the config at it, '
+    'e.g. `--cfg-options train_dataloader.dataset.ann_file=PKL '
+    'val_dataloader.dataset.bank.ann_file=PKL '
+    'val_dataloader.dataset.query.ann_file=PKL` for a pretraining config.')
+MAX_LISTED = 5
+
+
+def check_annotations(annotations: List[Dict], source: str,
+                      num_joints: Optional[int]) -> None:
+    """Check every sample's keypoints once, at load time.
+
+    Each ``keypoint`` must be a 4-D (M, T, V, C) float array with M, T >= 1,
+    C 2 or 3, V ``num_joints`` (or, with None, the same V in every sample),
+    every value finite, and ``total_frames`` (if given) equal to T.
+
+    Args:
+        annotations (list[dict]): The samples.
+        source (str): Where they come from, for the error.
+        num_joints (int, optional): The layout's joint count.
+
+    Raises:
+        ValueError: naming the samples (``frame_dir``) and what is wrong.
+    """
+    problems = []
+    expected_v = num_joints
+    for index, ann in enumerate(annotations):
+        name = ann.get('frame_dir', ann.get('filename', f'#{index}'))
+        keypoint = ann.get('keypoint')
+        if keypoint is None:
+            problem = 'no "keypoint"'
+        elif not isinstance(keypoint, np.ndarray) or keypoint.ndim != 4 or \
+                not np.issubdtype(keypoint.dtype, np.floating):
+            problem = ('"keypoint" must be a float array (M, T, V, C), got '
+                       f'{getattr(keypoint, "dtype", type(keypoint))} '
+                       f'{getattr(keypoint, "shape", "")}')
+        else:
+            m, t, v, c = keypoint.shape
+            if expected_v is None:
+                expected_v = v
+            if m < 1 or t < 1:
+                problem = f'empty keypoint {keypoint.shape} (no person or ' \
+                    'no frame)'
+            elif c not in (2, 3):
+                problem = f'keypoint {keypoint.shape}: C must be 2 or 3'
+            elif v != expected_v:
+                why = 'the layout has' if num_joints else \
+                    'the first sample has'
+                problem = f'keypoint {keypoint.shape} has {v} joints; ' \
+                    f'{why} {expected_v}'
+            elif not np.isfinite(keypoint).all():
+                bad = np.argwhere(~np.isfinite(keypoint))
+                where = tuple(int(i) for i in bad[0])
+                problem = (f'{len(bad)} non-finite keypoint values, the first '
+                           f'{keypoint[where]} at (person, frame, joint, '
+                           f'coordinate) {where}')
+            elif ann.get('total_frames', t) != t:
+                problem = f'total_frames is {ann["total_frames"]} but ' \
+                    f'keypoint has {t} frames'
+            else:
+                continue
+        problems.append(f'{name}: {problem}')
+    if problems:
+        more = len(problems) - MAX_LISTED
+        raise ValueError(
+            f'{source}: {len(problems)} invalid sample(s): '
+            + '; '.join(problems[:MAX_LISTED])
+            + (f'; ... and {more} more' if more > 0 else '')
+            + '. Re-convert the raw data (the converters refuse such files '
+            'or skip them with --skip-invalid), or remove these samples.')
 
 
 @DATASETS.register_module()
 class SkeletonPoseDataset(PoseDataset):
-    """:class:`mmaction.datasets.PoseDataset` with actionable errors.
+    """:class:`mmaction.datasets.PoseDataset` that checks its data.
 
     Same arguments and pickle schema as ``PoseDataset`` (skeleton pickles
-    only: no video ``data_prefix``). The file is read once. A missing
-    annotation file raises ``FileNotFoundError`` that says how to prepare
-    it, and an unknown ``split`` lists the splits the file has.
+    only: no video ``data_prefix``), plus ``num_joints``. The file is read
+    once and every sample is checked at load time
+    (:func:`check_annotations`: shape, joint count, finite values, frame
+    count), so a bad value stops the run before the first step instead of
+    turning the loss into NaN. A missing annotation file raises
+    ``FileNotFoundError`` that says how to prepare it, an unknown ``split``
+    lists the splits the file has, and an error in the pipeline names the
+    sample it happened on.
+
+    Args:
+        num_joints (int, optional): Joints per person of the layout, 25 for
+            the NTU layout every converter here writes; None accepts any
+            count shared by all samples. Defaults to 25.
+        **kwargs: See :class:`mmaction.datasets.PoseDataset`.
     """
 
-    def load_data_list(self) -> List[Dict]:
+    def __init__(self, *args, num_joints: Optional[int] = 25,
+                 **kwargs) -> None:
+        self.num_joints = num_joints
+        super().__init__(*args, **kwargs)
+
+    def read_annotations(self) -> List[Dict]:
+        """The samples of ``self.split`` (all with ``split=None``)."""
         if not osp.isfile(self.ann_file):
             raise FileNotFoundError(
                 f'Skeleton annotation file "{self.ann_file}" does not exist. '
@@ -41,3 +127,27 @@ class SkeletonPoseDataset(PoseDataset):
         key = 'filename' if annotations and 'filename' in annotations[0] \
             else 'frame_dir'
         return [ann for ann in annotations if ann[key] in names]
+
+    def load_data_list(self) -> List[Dict]:
+        annotations = self.read_annotations()
+        source = f'{self.ann_file or type(self).__name__}' + (
+            f' (split {self.split})' if self.split else '')
+        check_annotations(annotations, source, self.num_joints)
+        return annotations
+
+    def prepare_data(self, idx: int):
+        """The pipeline's output for sample ``idx``; an error in the pipeline
+        is raised again naming the sample."""
+        try:
+            return super().prepare_data(idx)
+        except Exception as err:
+            info = self.get_data_info(idx)
+            name = info.get('frame_dir', info.get('filename', idx))
+            msg = f'sample {name} (index {idx} of ' \
+                f'{self.ann_file or type(self).__name__}): ' \
+                f'{type(err).__name__}: {err}'
+            try:
+                wrapped = type(err)(msg)
+            except Exception:  # an exception type with other arguments
+                wrapped = RuntimeError(msg)
+            raise wrapped from err

@@ -1,18 +1,43 @@
 """Pooled backbone features of a whole dataset, for feature-based probes
 (kNN, logistic regression, t-SNE)."""
 import copy
-from typing import Iterable, Optional, Tuple
+from typing import Iterable, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 from mmaction.registry import MODELS
 from mmengine.config import ConfigDict
-from mmengine.model import BaseModel, is_model_wrapper
+from mmengine.model import BaseModel
 from mmengine.utils import ProgressBar
 from torch import Tensor
 
-from ..models.utils import clip_pooled_features
+from ..models.utils import clip_pooled_features, get_ori_model
 from .pretrained import PREFIX, backbone_state_dict, check_pretrained_backbone
+
+
+def check_finite_features(features, names: Sequence, what: str) -> None:
+    """Refuse feature rows with a NaN or inf, naming their samples.
+
+    One such row would poison a kNN (``topk`` ranks NaN first, so every
+    query would take that sample's label) or a linear probe.
+
+    Args:
+        features (np.ndarray | Tensor): (N, C) features.
+        names (Sequence): The N samples' names (e.g. ``frame_dir``).
+        what (str): Whose features, for the message.
+
+    Raises:
+        ValueError: naming the samples and how many there are.
+    """
+    finite = np.isfinite(np.asarray(features)).all(axis=1)
+    if finite.all():
+        return
+    bad = [str(names[i]) for i in np.flatnonzero(~finite)]
+    raise ValueError(
+        f'{what}: non-finite features for {len(bad)} of {len(finite)} '
+        f'samples ({", ".join(bad[:5])}{", ..." if len(bad) > 5 else ""}). '
+        'The encoder has NaN weights (a diverged run: see TrainGuardHook) '
+        'or these inputs are broken.')
 
 
 def pooled_backbone_features(model: BaseModel, inputs: Tensor) -> Tensor:
@@ -54,9 +79,12 @@ def extract_features(model: BaseModel,
         tuple: ``features`` (N, C) float32, ``labels`` (N, ) int64 and
         ``knn_bank`` (N, ) bool, or None when the samples carry no
         ``knn_bank`` mark (see ``KNNEvalDataset``).
+
+    Raises:
+        ValueError: some features are not finite (see
+            :func:`check_finite_features`).
     """
-    if is_model_wrapper(model):
-        model = model.module
+    model = get_ori_model(model)
     model.eval()
     feats, labels, bank = [], [], []
     bar = ProgressBar(len(dataloader.dataset)) if progress else None
@@ -74,8 +102,52 @@ def extract_features(model: BaseModel,
     if not feats:
         raise ValueError('extract_features: the dataloader yielded nothing')
     knn_bank = None if any(b is None for b in bank) else np.array(bank)
-    return (torch.cat(feats).numpy(), np.array(labels, dtype=np.int64),
-            knn_bank)
+    feats = torch.cat(feats).numpy()
+    dataset = dataloader.dataset
+    check_finite_features(
+        feats, _SampleNames(dataset),
+        f'extract_features ({type(dataset).__name__})')
+    return feats, np.array(labels, dtype=np.int64), knn_bank
+
+
+class _SampleNames:
+    """Sample names of a dataset read in order, looked up only if needed."""
+
+    def __init__(self, dataset) -> None:
+        self.dataset = dataset
+
+    def __getitem__(self, index: int) -> str:
+        info = self.dataset.get_data_info(index)
+        return info.get('frame_dir', info.get('filename', f'#{index}'))
+
+
+def flattened_inputs(dataloader: Iterable
+                     ) -> Tuple[np.ndarray, np.ndarray, list]:
+    """The raw-pose baseline's features: every sample's network input
+    (after the dataloader's pipeline: normalisation, resizing), flattened.
+
+    Returns:
+        tuple: ``features`` (N, D) float32, ``labels`` (N, ) int64 and the
+        samples' names, in the dataset's order.
+    """
+    feats, labels = [], []
+    for data in dataloader:
+        inputs = data['inputs']
+        inputs = torch.stack(inputs) if isinstance(inputs, (list, tuple)) \
+            else inputs
+        feats.append(inputs.reshape(len(inputs), -1).float())
+        labels += [int(s.gt_label.reshape(-1)[0])
+                   for s in data['data_samples']]
+    names = _SampleNames(dataloader.dataset)
+    feats = torch.cat(feats).numpy()
+    return feats, np.array(labels, dtype=np.int64), [
+        names[i] for i in range(len(feats))]
+
+
+def sample_names(dataset) -> list:
+    """The ``frame_dir`` of every sample of a dataset, in order."""
+    names = _SampleNames(dataset)
+    return [names[i] for i in range(len(dataset))]
 
 
 def load_encoder(model_cfg: dict,
@@ -110,29 +182,3 @@ def load_encoder(model_cfg: dict,
         check_pretrained_backbone(model.backbone, checkpoint, prefix, state)
         model.backbone.load_state_dict(state)
     return model.eval()
-
-
-def eval_dataset_cfg(dataloader_cfg: dict,
-                     part: str = 'query',
-                     split: Optional[str] = None) -> dict:
-    """A labelled dataset config out of a config's val or test dataloader.
-
-    Args:
-        dataloader_cfg (dict): e.g. ``cfg.test_dataloader``.
-        part (str): For a ``KNNEvalDataset``, ``'query'`` (the split to
-            classify) or ``'bank'`` (the labelled training split); ignored
-            otherwise. Defaults to ``'query'``.
-        split (str, optional): Replace the dataset's ``split``.
-
-    Returns:
-        dict: The dataset config, in test mode.
-    """
-    dataset = copy.deepcopy(dataloader_cfg['dataset'])
-    if dataset.get('type') == 'KNNEvalDataset':
-        if part not in ('query', 'bank'):
-            raise ValueError(f"part must be 'query' or 'bank', got {part!r}")
-        dataset = dataset[part]
-    if split is not None:
-        dataset['split'] = split
-    dataset['test_mode'] = True
-    return dataset

@@ -22,6 +22,9 @@ from mmengine.config import Config, ConfigDict
 from mmengine.runner.checkpoint import _load_checkpoint
 from torch import nn
 
+from ..engine.checkpoint import CheckpointMismatchError
+from ..models.utils import get_ori_model
+
 PREFIX = 'backbone.'
 
 
@@ -43,8 +46,9 @@ def backbone_state_dict(checkpoint: str,
                 if k.startswith(prefix)}
     if not selected:
         tops = sorted({k.split('.')[0] + '.' for k in state})
-        raise KeyError(f'{checkpoint} has no "{prefix}*" weights; its '
-                       f'top-level prefixes are {tops}')
+        raise CheckpointMismatchError(
+            checkpoint, f'{checkpoint} has no "{prefix}*" weights; its '
+            f'top-level prefixes are {tops}')
     return selected
 
 
@@ -66,8 +70,9 @@ def check_pretrained_backbone(
         int: The number of tensors that will load.
 
     Raises:
-        KeyError: Some backbone key is missing from the checkpoint, or the
-            checkpoint has keys the backbone lacks, or shapes differ.
+        CheckpointMismatchError: (a ``KeyError``) Some backbone key is
+            missing from the checkpoint, or the checkpoint has keys the
+            backbone lacks, or shapes differ.
     """
     if state is None:
         state = backbone_state_dict(checkpoint, prefix)
@@ -81,13 +86,46 @@ def check_pretrained_backbone(
         def head(keys):
             return ', '.join(keys[:5]) + (', ...' if len(keys) > 5 else '')
 
-        raise KeyError(
-            f'{checkpoint} does not match the backbone under prefix '
-            f'"{prefix}": {len(missing)} missing ({head(missing)}), '
+        what = f'the model\'s "{prefix}*" weights' if prefix else \
+            'the model'
+        raise CheckpointMismatchError(
+            checkpoint, f'{checkpoint} does not match {what}: '
+            f'{len(missing)} missing ({head(missing)}), '
             f'{len(unexpected)} unexpected ({head(unexpected)}), '
             f'{len(mismatched)} of another shape ({head(mismatched)}). '
-            'Is the backbone config the one that was pretrained?')
+            'Is the config the one the checkpoint was trained with?')
     return len(state)
+
+
+def check_checkpoint_fits(model: nn.Module, checkpoint: str) -> int:
+    """Check, before a test, that a checkpoint holds the weights a model's
+    prediction uses: its backbone's and, for a classifier, its head's
+    (``cls_head``), key by key and shape by shape.
+
+    Args:
+        model (nn.Module): The model (possibly wrapped, e.g. DDP).
+        checkpoint (str): The checkpoint file.
+
+    Returns:
+        int: The number of tensors checked.
+
+    Raises:
+        CheckpointMismatchError: naming the missing, unexpected and
+            mismatched keys.
+    """
+    model = get_ori_model(model)
+    parts = [('backbone.', model.backbone)]
+    if getattr(model, 'cls_head', None) is not None:
+        parts.append(('cls_head.', model.cls_head))
+    ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt)
+    checked = 0
+    for prefix, module in parts:
+        selected = {k[len(prefix):]: v for k, v in state.items()
+                    if k.startswith(prefix)}
+        checked += check_pretrained_backbone(module, checkpoint, prefix,
+                                             selected or None)
+    return checked
 
 
 def set_pretrained_backbone(cfg: Config,

@@ -15,12 +15,14 @@ from mmengine.registry import init_default_scope
 
 EVAL_DIR = REPO_ROOT / 'configs' / 'eval'
 CONFIGS = sorted(EVAL_DIR.rglob('*.py'))
-CLASSIFIERS = [p for p in CONFIGS if p.parent.name != 'msr_action3d'
-               or p.name.startswith('linear')]
+CLASSIFIERS = CONFIGS
+# The small real sets (a CPU-sized encoder, their own schedule).
+SMALL = ('msr', 'nw-ucla')
 PICKLES = {'ntu60': 'ntu60_3d.pkl', 'ntu120': 'ntu120_3d.pkl',
-           'pku-mmd2': 'pku_mmd2_3d.pkl',
-           'msr': 'msr_action3d_3d_hipnorm.pkl'}
-NUM_CLASSES = {'ntu60': 60, 'ntu120': 120, 'pku-mmd2': 51, 'msr': 20}
+           'pku-mmd2': 'pku_mmd2_3d.pkl', 'msr': 'msr_action3d_3d.pkl',
+           'nw-ucla': 'nw_ucla_3d.pkl'}
+NUM_CLASSES = {'ntu60': 60, 'ntu120': 120, 'pku-mmd2': 51, 'msr': 20,
+               'nw-ucla': 10}
 
 
 def _id(path: Path) -> str:
@@ -29,8 +31,8 @@ def _id(path: Path) -> str:
 
 def _target(path: Path):
     """(dataset, protocol) of the data a config's name says it evaluates."""
-    match = re.search(r'_(?:[a-z0-9-]+-to-)?(ntu60|ntu120|pku-mmd2|msr)-'
-                      r'(xsub|xview|xset)', path.stem)
+    match = re.search(r'_(?:[a-z0-9-]+-to-)?(ntu60|ntu120|pku-mmd2|msr|'
+                      r'nw-ucla)-(xsub|xview|xset)', path.stem)
     return match[1], match[2]
 
 
@@ -96,11 +98,9 @@ def test_config_builds_and_reads_its_data(path, skeleton_pickle):
         cfg.train_dataloader.dataset.ratio = 0.8  # 4 of 5: a sample a class
     train_set = DATASETS.build(cfg.train_dataloader.dataset)
     test_set = DATASETS.build(cfg.test_dataloader.dataset)
-    clip_len = 32 if dataset == 'msr' else 64
-    persons = 1 if dataset == 'msr' else 2
-    clips = 2 if path.parent.name == 'msr_action3d' and \
-        not path.name.startswith('linear') else 1
-    assert train_set[0]['inputs'].shape == (clips, persons, clip_len, 25, 3)
+    clip_len = 32 if dataset in SMALL else 64
+    persons = 1 if dataset in SMALL else 2
+    assert train_set[0]['inputs'].shape == (1, persons, clip_len, 25, 3)
     assert test_set[len(test_set) - 1]['inputs'].shape == (
         1, persons, clip_len, 25, 3)
 
@@ -110,7 +110,7 @@ def _views(pipeline):
 
 
 @pytest.mark.parametrize(
-    'path', [p for p in CLASSIFIERS if p.parent.name != 'msr_action3d'],
+    'path', [p for p in CLASSIFIERS if _target(p)[0] not in SMALL],
     ids=_id)
 def test_classifier_config_follows_the_protocol(path):
     cfg = load_config(path)
@@ -139,12 +139,16 @@ def test_classifier_config_follows_the_protocol(path):
         min_crop_len=1, center=True)]
 
 
-@pytest.mark.parametrize('percent', [1, 5, 10, 20])
-def test_semi_supervised_configs_wrap_the_finetuning_set(percent):
-    cfg = load_config(EVAL_DIR / 'semi' /
-                f'semi_stgcn_1xb64-80e_ntu60-xsub-{percent}p.py')
+@pytest.mark.parametrize('path', sorted((EVAL_DIR / 'semi').glob('*.py')),
+                         ids=_id)
+def test_semi_supervised_configs_wrap_the_finetuning_set(path):
+    match = re.fullmatch(r'semi_(stgcn|bigru)_1xb64-80e_([a-z0-9-]+)-(\d+)p',
+                         path.stem)
+    encoder, target, percent = match[1], match[2], int(match[3])
+    assert percent in (1, 5, 10, 20)
+    cfg = load_config(path)
     finetune = load_config(EVAL_DIR / 'finetune' /
-                     'finetune_stgcn_1xb64-80e_ntu60-xsub.py')
+                           f'finetune_{encoder}_1xb64-80e_{target}.py')
     subset = cfg.train_dataloader.dataset
     assert (subset.type, subset.ratio, subset.balanced) == (
         'LabelledSubsetDataset', percent / 100, True)
@@ -153,29 +157,31 @@ def test_semi_supervised_configs_wrap_the_finetuning_set(percent):
     assert cfg.model == finetune.model
 
 
+def test_every_protocol_has_both_encoders_on_every_split():
+    splits = ('ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset',
+              'pku-mmd2-xsub')
+    for encoder in ('stgcn', 'bigru'):
+        for split in splits:
+            for protocol in ('linear', 'finetune'):
+                assert (EVAL_DIR / protocol /
+                        f'{protocol}_{encoder}_1xb64-80e_{split}.py').is_file()
+            for percent in (1, 5, 10, 20):
+                assert (EVAL_DIR / 'semi' / f'semi_{encoder}_1xb64-80e_'
+                        f'{split}-{percent}p.py').is_file()
+        for source in ('ntu60', 'ntu120'):
+            for protocol in ('linear', 'finetune'):
+                assert (EVAL_DIR / 'transfer' /
+                        f'{protocol}_{encoder}_1xb64-80e_{source}-to-'
+                        'pku-mmd2-xsub.py').is_file()
+
+
 @pytest.mark.parametrize('path', sorted((EVAL_DIR / 'transfer').glob('*.py')),
                          ids=_id)
 def test_transfer_configs_are_the_in_domain_pku_configs(path):
-    protocol = path.stem.split('_')[0]
+    protocol, encoder = path.stem.split('_')[:2]
     in_domain = load_config(EVAL_DIR / protocol /
-                      f'{protocol}_stgcn_1xb64-80e_pku-mmd2-xsub.py')
+                            f'{protocol}_{encoder}_1xb64-80e_pku-mmd2-xsub.py')
     cfg = load_config(path)
     for key in ('model', 'train_dataloader', 'test_dataloader',
                 'optim_wrapper', 'param_scheduler', 'train_cfg'):
         assert cfg[key] == in_domain[key], key
-
-
-def test_msr_halp_config_is_the_moco_config_plus_halp():
-    moco = load_config(EVAL_DIR / 'msr_action3d' /
-                 'moco_stgcn-tiny_1xb16-200e_msr-xsub.py')
-    halp = load_config(EVAL_DIR / 'msr_action3d' /
-                 'halp_stgcn-tiny_1xb16-200e_msr-xsub.py')
-    head = halp.model.pop('halp_head')
-    assert halp.model == moco.model
-    for key in ('train_dataloader', 'optim_wrapper', 'param_scheduler',
-                'train_cfg', 'custom_hooks', 'randomness'):
-        assert halp[key] == moco[key], key
-    # HaLP on for the second half of training: 100 epochs x 18 steps x 16.
-    assert moco.train_cfg.max_epochs == 200
-    assert head.warmup_samples == 100 * (291 // 16) * 16
-    assert moco.model.queue_len % moco.train_dataloader.batch_size == 0

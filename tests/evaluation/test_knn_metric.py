@@ -71,8 +71,31 @@ def test_metric_uses_bank_and_query_roles():
 def test_metric_needs_both_roles_and_features():
     metric = KNNMetric()
     with pytest.raises(ValueError, match='bank and query'):
-        metric.compute_metrics([(torch.zeros(2), 0, True)])
+        metric.compute_metrics([(torch.zeros(2), 0, True, 's0')])
     with pytest.raises(KeyError, match='feature'):
         metric.process(None, [dict(gt_label=torch.tensor([0]))])
     with pytest.raises(ValueError, match='num_neighbors'):
         KNNMetric(num_neighbors=0)
+
+
+def test_a_non_finite_feature_stops_the_metric_by_name():
+    """One NaN bank feature would win every vote (topk ranks NaN first):
+    the metric refuses it, naming the sample."""
+    torch.manual_seed(2)
+    feats, labels = torch.randn(12, 4), torch.arange(12) % 3
+    metric = KNNMetric()
+    samples = _samples(feats, labels, True) + _samples(
+        torch.randn(4, 4), torch.arange(4) % 3, False)
+    for i, sample in enumerate(samples):
+        sample['frame_dir'] = f'clip_{i}'
+    samples[5]['feature'] = samples[5]['feature'].clone()
+    samples[5]['feature'][2] = float('nan')
+    metric.process(None, samples)
+    with pytest.raises(ValueError) as info:
+        metric.compute_metrics(metric.results)
+    assert 'KNNMetric: non-finite features for 1 of 16 samples (clip_5)' \
+        in str(info.value)
+    # What it would have done: every query takes the NaN sample's label.
+    bank = torch.stack([s['feature'] for s in samples[:12]])
+    pred = knn_predict(bank, labels, torch.randn(30, 4))
+    assert (pred == labels[5]).all()

@@ -1,5 +1,6 @@
 """The ``tools/data/<dataset>/convert.py`` command lines."""
 import importlib.util
+import json
 import pickle
 import subprocess
 import sys
@@ -145,6 +146,39 @@ def test_all_four_clis(tmp_path, capsys):
                 str(missing)]) == 0
     out = capsys.readouterr().out
     assert 'xset_train: 1' in out and '1 x in the missing-skeleton list' in out
+
+
+def test_skip_invalid_is_suggested_only_where_it_helps(tmp_path, capsys):
+    msr = tmp_path / 'msr'
+    msr.mkdir()
+    write_msr(msr / 'a01_s01_e01_skeleton3D.txt', 4)
+    (msr / 'a02_s01_e01_skeleton3D.txt').write_text('1 2 x 4\n' * 20)
+    cli = load_tool('msr_action3d').cli
+    assert cli(['--data-root', str(msr), '--out',
+                str(tmp_path / 'o.pkl')]) == 1
+    assert capsys.readouterr().err.strip().endswith(
+        '(pass --skip-invalid to skip invalid files)')
+    # A broken whole-set file cannot be skipped: no such hint.
+    npy = tmp_path / 'xsub'
+    npy.mkdir()
+    np.save(npy / 'train_data_joint.npy', np.ones((2, 3, 8, 20, 2)))
+    np.save(npy / 'train_num_frame.npy', np.full(2, 8))
+    with open(npy / 'train_label.pkl', 'wb') as f:
+        pickle.dump((['a', 'b'], [0, 1]), f)
+    assert load_tool('official_npy').cli([
+        '--data-dir', str(npy), '--parts', 'train', '--out',
+        str(tmp_path / 'n.pkl'), '--skip-invalid']) == 1
+    err = capsys.readouterr().err.strip()
+    assert '20 joints per frame' in err and '--skip-invalid' not in err
+    # N-UCLA
+    ucla = tmp_path / 'ucla'
+    ucla.mkdir()
+    (ucla / 'a01_s01_e00_v01.json').write_text(json.dumps(dict(
+        file_name='a01_s01_e00_v01', label=1,
+        skeletons=np.ones((3, 20, 3)).tolist())))
+    assert load_tool('nw_ucla').cli(['--data-root', str(ucla), '--out',
+                                     str(tmp_path / 'u.pkl')]) == 0
+    assert 'xview_train: 1' in capsys.readouterr().out
 
 
 def test_usage_errors(capsys):

@@ -148,6 +148,29 @@ def test_knn_tool_takes_other_splits(pretrain_config, pretrained):
     assert results['num_query'] == 36 and results['knn1_top1'] == 100.0
 
 
+def test_logistic_linear_probe_tool_is_the_library_probe(
+        pretrain_config, pretrained, tmp_path):
+    from halp_mmaction.evaluation import linear_probe
+    out = tmp_path / 'lp.json'
+    results = _tool('eval/linear_probe.py').main(
+        [pretrain_config, pretrained, '--cs', '0.1', '1', '--out', str(out)])
+    assert json.loads(out.read_text()) == results
+    assert (results['num_bank'], results['num_query']) == (36, 12)
+    cfg = Config.fromfile(pretrain_config)
+    model = load_encoder(cfg.model, pretrained)
+    feats, labels, bank = extract_features(
+        model, Runner.build_dataloader(cfg.test_dataloader))
+    # The demo's subjects are the groups: P001... in the sample names.
+    from halp_mmaction.datasets import subject_of
+    dataset = Runner.build_dataloader(cfg.test_dataloader).dataset
+    names = [dataset.get_data_info(i)['frame_dir'] for i in range(len(bank))]
+    groups = [subject_of(n) for n, b in zip(names, bank) if b]
+    top1, details = linear_probe(feats[bank], labels[bank], feats[~bank],
+                                 labels[~bank], groups=groups, cs=(0.1, 1))
+    assert results['linear_top1'] == round(top1, 2)
+    assert results['logreg_C'] == details['logreg_C']
+
+
 def test_linear_probe_tool_trains_the_head_on_the_pretrained_encoder(
         tmp_path, pretrained):
     config = classifier_config(tmp_path)
@@ -163,12 +186,46 @@ def test_linear_probe_tool_trains_the_head_on_the_pretrained_encoder(
         assert torch.equal(state['backbone.' + key], value), key  # frozen
 
 
+def test_train_classifier_reports_the_best_and_the_last_top1(
+        tmp_path, pretrained):
+    cfg = Config.fromfile(classifier_config(tmp_path))
+    cfg.train_cfg.update(max_epochs=4, val_interval=1)
+    cfg.custom_hooks = [dict(type='BestMetricHook', metric='acc/top1')]
+    cfg.optim_wrapper.optimizer.lr = 0.5  # moves enough to differ by epoch
+    work_dir = tmp_path / 'linear'
+    cfg.dump(str(tmp_path / 'best.py'))
+    metrics = _tool('eval/train_classifier.py').main(
+        [str(tmp_path / 'best.py'), pretrained, '--work-dir', str(work_dir)])
+    summary = json.loads((work_dir / 'best_and_last.json').read_text())
+    history = summary['history']
+    assert [epoch for epoch, _ in history] == [1, 2, 3, 4]
+    best_epoch, best = max(history, key=lambda h: h[1])
+    assert (metrics['best_top1'], metrics['best_epoch']) == (best, best_epoch)
+    assert metrics['last_top1'] == history[-1][1]
+    assert metrics['last_epoch'] == 4
+    # The val split is the test split here: the last validation is the test.
+    assert metrics['last_top1'] == pytest.approx(metrics['acc/top1'])
+    # The history is in the checkpoints: a resumed run keeps it, up to the
+    # checkpoint's epoch (mmengine saves an epoch's checkpoint before that
+    # epoch's validation, so epoch 4's is not in epoch_4.pth).
+    cfg.train_cfg.max_epochs = 5
+    cfg.resume, cfg.load_from = True, str(work_dir / 'epoch_4.pth')
+    cfg.dump(str(tmp_path / 'resumed.py'))
+    resumed = _tool('eval/train_classifier.py').main(
+        [str(tmp_path / 'resumed.py'), pretrained, '--work-dir',
+         str(work_dir)])
+    summary = json.loads((work_dir / 'best_and_last.json').read_text())
+    assert [e for e, _ in summary['history']] == [1, 2, 3, 5]
+    assert resumed['best_top1'] >= metrics['best_top1']
+
+
 def test_train_classifier_refuses_a_checkpoint_of_another_encoder(
         tmp_path, pretrained):
     config = Config.fromfile(classifier_config(tmp_path))
     config.model.backbone.base_channels = 16
     config.dump(str(tmp_path / 'wide.py'))
-    with pytest.raises(KeyError, match='does not match the backbone'):
+    with pytest.raises(KeyError, match=r'does not match the model.s '
+                       r'"backbone\.\*" weights'):
         _tool('eval/train_classifier.py').main(
             [str(tmp_path / 'wide.py'), pretrained])
 

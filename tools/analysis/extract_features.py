@@ -17,12 +17,12 @@ import sys
 import numpy as np
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
-from mmengine.runner import Runner
 from mmengine.utils import mkdir_or_exist
 
 import halp_mmaction  # noqa: F401  (compat fixes + registration)
+from halp_mmaction.engine.checkpoint import exit_on_checkpoint_error
 from halp_mmaction.evaluation import (eval_dataset_cfg, extract_features,
-                                      load_encoder)
+                                      load_encoder, sequential_loader)
 
 
 def labels_path(features_path: str) -> str:
@@ -61,10 +61,7 @@ def main(argv=None):
         cfg.model, None if args.checkpoint == 'none' else args.checkpoint)
     dataset = eval_dataset_cfg(cfg[f'{args.dataloader}_dataloader'],
                                args.part, args.split)
-    loader = Runner.build_dataloader(
-        dict(batch_size=args.batch_size, num_workers=0,
-             sampler=dict(type='DefaultSampler', shuffle=False),
-             dataset=dataset))
+    loader = sequential_loader(dataset, args.batch_size)
     feats, labels, _ = extract_features(
         model, loader, progress=sys.stdout.isatty())
     np.save(args.out, feats)
@@ -76,4 +73,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    exit_on_checkpoint_error(main)

@@ -11,7 +11,6 @@ classifier config (bank: its training set read with the test pipeline).
         [--bank-split xsub_train] [--query-split xsub_val] [--out knn.json]
 """
 import argparse
-import copy
 import json
 import os.path as osp
 import sys
@@ -19,11 +18,12 @@ import sys
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
-from mmengine.runner import Runner
 
 import halp_mmaction  # noqa: F401  (compat fixes + registration)
-from halp_mmaction.evaluation import (eval_dataset_cfg, extract_features,
-                                      knn_predict, load_encoder)
+from halp_mmaction.engine.checkpoint import exit_on_checkpoint_error
+from halp_mmaction.evaluation import (bank_and_query, extract_features,
+                                      knn_predict, load_encoder,
+                                      sequential_loader)
 
 
 def parse_args(argv=None):
@@ -46,25 +46,6 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def bank_and_query(cfg: Config, bank_split=None, query_split=None):
-    """Dataset configs of the bank and the query split."""
-    test = cfg.test_dataloader
-    if test.dataset.get('type') == 'KNNEvalDataset':
-        return (eval_dataset_cfg(test, 'bank', bank_split),
-                eval_dataset_cfg(test, 'query', query_split))
-    query = eval_dataset_cfg(test, split=query_split)
-    bank = copy.deepcopy(cfg.train_dataloader.dataset)
-    if 'pipeline' not in bank:
-        raise ValueError('knn: the training set of this config has no '
-                         'pipeline of its own (a dataset wrapper?); use a '
-                         'pretraining config, whose test set is a '
-                         'KNNEvalDataset')
-    bank.update(pipeline=query['pipeline'], test_mode=True)
-    if bank_split is not None:
-        bank['split'] = bank_split
-    return bank, query
-
-
 def main(argv=None):
     args = parse_args(argv)
     cfg = Config.fromfile(args.config)
@@ -77,10 +58,7 @@ def main(argv=None):
     for part, dataset in zip(('bank', 'query'),
                              bank_and_query(cfg, args.bank_split,
                                             args.query_split)):
-        loader = Runner.build_dataloader(
-            dict(batch_size=args.batch_size, num_workers=0,
-                 sampler=dict(type='DefaultSampler', shuffle=False),
-                 dataset=dataset))
+        loader = sequential_loader(dataset, args.batch_size)
         print(f'{part}: {dataset.get("split")} ({len(loader.dataset)} '
               'samples)')
         feats[part] = extract_features(
@@ -105,4 +83,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    exit_on_checkpoint_error(main)

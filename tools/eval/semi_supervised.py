@@ -20,6 +20,8 @@ from mmengine.config import Config, DictAction
 
 from train_classifier import build_cfg, train_and_test
 
+from halp_mmaction.engine.checkpoint import exit_on_checkpoint_error
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
@@ -74,4 +76,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    exit_on_checkpoint_error(main)

@@ -3,17 +3,23 @@
 # other datasets and splits (ntu60_xview_ssl.py, ntu120_*_ssl.py,
 # pku_mmd2_xsub_ssl.py) inherit this file and change only files and splits.
 #
-# Normalisation: MMAction2's PreNormalize3D (here its vectorised drop-in,
-# VectorizedPreNormalize3D: same result, ~15x faster) centres every sequence
-# on the spine joint of its first frame and rotates it so the spine is
-# vertical and the shoulders lie along x: the same as the official HaLP/AimCLR
-# preprocessing (seq_transformation). Drop it for data that is already
-# normalised, e.g. pickles converted from the official .npy arrays.
+# Normalisation: the official preprocessing of HaLP / CMD (2s-AGCN's
+# pre_normalization, which made the .npy sets their figures come from), as
+# the vectorised SkeletonNormalize3D: a vanished person padded by repeating
+# its frames, the main person's spine (joint 1) subtracted in every frame
+# (the trajectory is removed), then one rotation from the first frame: hip
+# -> spine onto z, right -> left shoulder onto x. Pickles converted from the
+# official .npy arrays are normalised already: set `normalize = []` for
+# them (a second pass turns them by a fraction of a degree: the shoulder
+# rotation tilts the spine off z). MMAction2's PreNormalize3D
+# (VectorizedPreNormalize3D, its vectorised drop-in) centres on the first
+# frame only and drops the frames where the main person is absent:
+# `normalize = [dict(type='VectorizedPreNormalize3D')]` to use it.
 dataset_type = 'SkeletonPoseDataset'
 ann_file = 'data/skeleton/ntu60_3d.pkl'
 train_split, val_split = 'xsub_train', 'xsub_val'
 clip_len = 64
-normalize = [dict(type='VectorizedPreNormalize3D')]
+normalize = [dict(type='SkeletonNormalize3D')]
 
 # The official views: temporal crop-resize to 64 frames, then either joint
 # corruption or shear.

@@ -4,5 +4,11 @@ _base_ = ['./sgd_ssl.py']
 
 train_cfg = dict(max_epochs=1000)
 param_scheduler = [
-    dict(type='MultiStepLR', by_epoch=True, milestones=[800], gamma=0.1)
+    dict(
+        type='MultiStepLR',
+        by_epoch=True,
+        begin=0,
+        end=1000,
+        milestones=[800],
+        gamma=0.1)
 ]

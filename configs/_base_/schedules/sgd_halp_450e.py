@@ -4,5 +4,11 @@ _base_ = ['./sgd_ssl.py']
 
 train_cfg = dict(max_epochs=450)
 param_scheduler = [
-    dict(type='MultiStepLR', by_epoch=True, milestones=[350], gamma=0.1)
+    dict(
+        type='MultiStepLR',
+        by_epoch=True,
+        begin=0,
+        end=450,
+        milestones=[350],
+        gamma=0.1)
 ]

@@ -2,8 +2,7 @@ _base_ = [
     '../../_base_/eval/models/finetune_stgcn.py',
     '../../_base_/eval/datasets/pku_mmd2_xsub_cls.py',
     '../../_base_/eval/schedules/sgd_finetune_80e.py',
-    'mmaction::_base_/default_runtime.py'
+    '../../_base_/default_runtime.py'
 ]
-custom_imports = dict(imports=['halp_mmaction'], allow_failed_imports=False)
 
 model = dict(cls_head=dict(num_classes=51))

@@ -2,6 +2,5 @@ _base_ = [
     '../../_base_/eval/models/linear_stgcn.py',
     '../../_base_/eval/datasets/ntu60_xview_cls.py',
     '../../_base_/eval/schedules/sgd_linear_80e.py',
-    'mmaction::_base_/default_runtime.py'
+    '../../_base_/default_runtime.py'
 ]
-custom_imports = dict(imports=['halp_mmaction'], allow_failed_imports=False)

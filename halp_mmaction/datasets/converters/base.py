@@ -33,6 +33,8 @@ class SkeletonParseError(ConversionError):
             problem concerns the whole file. Defaults to None.
     """
 
+    skippable = False
+
     def __init__(self, path: PathLike, msg: str,
                  line: Optional[int] = None) -> None:
         self.path = str(path)
@@ -88,8 +90,14 @@ class TaskResult:
 
 
 def handle_invalid(err: SkeletonParseError, skip_invalid: bool) -> Skip:
-    """Raise ``err`` unless invalid input is to be skipped."""
+    """Raise ``err`` unless invalid input is to be skipped.
+
+    Every error that comes through here could have been skipped, so it is
+    marked ``skippable`` (the command line then suggests --skip-invalid);
+    errors raised elsewhere (a broken split or label file) are not.
+    """
     if not skip_invalid:
+        err.skippable = True
         raise err
     return Skip.from_error(err)
 

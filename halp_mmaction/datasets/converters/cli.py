@@ -3,7 +3,7 @@ import argparse
 import sys
 from typing import Callable, List, Optional
 
-from .base import ConversionError, ConversionSummary, SkeletonParseError
+from .base import ConversionError, ConversionSummary
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +40,7 @@ def run(convert: Callable[..., ConversionSummary], **kwargs) -> int:
         summary = convert(**kwargs)
     except ConversionError as err:
         hint = ' (pass --skip-invalid to skip invalid files)' \
-            if isinstance(err, SkeletonParseError) else ''
+            if getattr(err, 'skippable', False) else ''
         message = ' '.join(str(err).split())  # one line, whatever err says
         print(f'error: {message}{hint}', file=sys.stderr)
         return 1

@@ -18,43 +18,9 @@ NTU pipeline (``PreNormalize3D`` centres on NTU joint 2 and aligns NTU
 joints 1-2 and 5-9, which all have a true MSR counterpart) and NTU-pretrained
 encoders, unchanged.
 
-Joints (1-based; MSR order as drawn by the dataset's ``drawskt.m``):
-
-====  ======================  =================================
-NTU   NTU joint               taken from MSR
-====  ======================  =================================
-1     base of spine           7  hip centre
-2     middle of spine         4  spine
-3     neck                    (2 x 3 shoulder centre + 20 head) / 3
-4     head                    20 head
-5     left shoulder           1  left shoulder
-6     left elbow              8  left elbow
-7     left wrist              10 left wrist
-8     left hand               12 left hand
-9     right shoulder          2  right shoulder
-10    right elbow             9  right elbow
-11    right wrist             11 right wrist
-12    right hand              13 right hand
-13    left hip                5  left hip
-14    left knee               14 left knee
-15    left ankle              16 left ankle
-16    left foot               18 left foot
-17    right hip               6  right hip
-18    right knee              15 right knee
-19    right ankle             17 right ankle
-20    right foot              19 right foot
-21    spine (shoulders)       3  shoulder centre
-22    left hand tip           12 left hand (copied)
-23    left thumb              12 left hand (copied)
-24    right hand tip          13 right hand (copied)
-25    right thumb             13 right hand (copied)
-====  ======================  =================================
-
-Kinect v1 has a mid-spine joint (MSR 4), so NTU's spine-middle needs no
-interpolation. Kinect v2's neck has no v1 counterpart: it is placed a third of
-the way from the shoulder centre to the head, where it sits in NTU (the
-median over the bodies of our NTU sample files is 0.35). Hand tips and thumbs
-are copies of the hand.
+Joints: the 20 Kinect v1 joints in the order of the dataset's ``drawskt.m``
+(:data:`MSR_ORDER`), mapped onto NTU's 25 by :mod:`.kinect_v1`, the mapping
+N-UCLA shares.
 
 Axes: the columns are x (horizontal, the subject's left toward -x), y
 (vertical, up) and z (depth, metres from the sensor): the camera convention of
@@ -69,38 +35,31 @@ from typing import Tuple
 
 import numpy as np
 
-from .base import (ConversionError, ConversionSummary, PathLike, Sample,
-                   SkeletonParseError, TaskResult, handle_invalid)
+from .base import (ConversionSummary, PathLike, Sample, SkeletonParseError,
+                   TaskResult)
+from .kinect_v1 import (NUM_KINECT_V1_JOINTS, ntu_mapping_matrix,
+                        to_ntu_layout)
 from .parsing import parse_float_rows, read_text
-from .runner import run_conversion
+from .runner import convert_folder
 
-NUM_MSR_JOINTS = 20
-NUM_NTU_JOINTS = 25
+# The pickle's size as a share of the raw files' (measured on the real files,
+# rounded down): checked against the free space before converting.
+OUTPUT_SIZE_RATIO = 0.35
+
+NUM_MSR_JOINTS = NUM_KINECT_V1_JOINTS
 NUM_ACTIONS, NUM_SUBJECTS = 20, 10
 SPLITS = ('xsub_train', 'xsub_val')
 SUFFIX = '_skeleton3D.txt'
 _NAME = re.compile(r'a(\d{2})_s(\d{2})_e(\d{2})_skeleton3D\.txt')
 
-# NTU joint (1-based) -> MSR joints (1-based) averaged with these weights.
-MSR_TO_NTU = {
-    1: {7: 1.}, 2: {4: 1.}, 3: {3: 2 / 3, 20: 1 / 3}, 4: {20: 1.},
-    5: {1: 1.}, 6: {8: 1.}, 7: {10: 1.}, 8: {12: 1.},
-    9: {2: 1.}, 10: {9: 1.}, 11: {11: 1.}, 12: {13: 1.},
-    13: {5: 1.}, 14: {14: 1.}, 15: {16: 1.}, 16: {18: 1.},
-    17: {6: 1.}, 18: {15: 1.}, 19: {17: 1.}, 20: {19: 1.},
-    21: {3: 1.}, 22: {12: 1.}, 23: {12: 1.}, 24: {13: 1.}, 25: {13: 1.},
-}
-
-
-def _mapping_matrix() -> np.ndarray:
-    weights = np.zeros((NUM_NTU_JOINTS, NUM_MSR_JOINTS))
-    for ntu, sources in MSR_TO_NTU.items():
-        for msr, w in sources.items():
-            weights[ntu - 1, msr - 1] = w
-    return weights
-
-
-MAPPING = _mapping_matrix()
+# The joints of an MSR Action3D frame, in file order (drawskt.m).
+MSR_ORDER = (
+    'left_shoulder', 'right_shoulder', 'shoulder_centre', 'spine',
+    'left_hip', 'right_hip', 'hip_centre', 'left_elbow', 'right_elbow',
+    'left_wrist', 'right_wrist', 'left_hand', 'right_hand', 'left_knee',
+    'right_knee', 'left_ankle', 'right_ankle', 'left_foot', 'right_foot',
+    'head')
+MAPPING = ntu_mapping_matrix(MSR_ORDER)
 
 
 def parse_msr_name(path: PathLike) -> Tuple[int, int, int]:
@@ -137,7 +96,7 @@ def read_msr_skeleton(path: PathLike) -> np.ndarray:
 
 def msr_to_ntu(joints: np.ndarray) -> np.ndarray:
     """Map (..., 20, 3) MSR joints to (..., 25, 3) NTU joints."""
-    return np.einsum('nm,...mc->...nc', MAPPING, joints)
+    return to_ntu_layout(joints, MAPPING)
 
 
 def _convert_file(path: str) -> TaskResult:
@@ -176,25 +135,7 @@ def convert_msr_action3d(data_root: PathLike,
     Returns:
         ConversionSummary: What was written and skipped.
     """
-    root = Path(data_root)
-    if not root.is_dir():
-        raise ConversionError(f'data root {root} is not a directory')
-    files = sorted(p for p in root.iterdir() if p.is_file())
-    paths = [p for p in files if p.name.endswith(SUFFIX)]
-    if not paths:
-        raise ConversionError(f'no *{SUFFIX} file in {root}')
-    tasks, skipped = [], []
-    for path in paths:
-        try:
-            parse_msr_name(path)
-            tasks.append(str(path))
-        except SkeletonParseError as err:
-            skipped.append(handle_invalid(err, skip_invalid))
-    others = [p.name for p in files if not p.name.endswith(SUFFIX)]
-    notes = [f'left out {len(others)} other file(s) in {root}: '
-             + ', '.join(others[:5]) + (', ...' if len(others) > 5 else '')
-             ] if others else []
-    return run_conversion(
-        tasks, _convert_file, out, SPLITS, workers=workers,
-        skip_invalid=skip_invalid, overwrite=overwrite, progress=progress,
-        skipped=skipped, notes=notes)
+    return convert_folder(
+        data_root, SUFFIX, parse_msr_name, _convert_file, out, SPLITS,
+        OUTPUT_SIZE_RATIO, workers=workers, skip_invalid=skip_invalid,
+        overwrite=overwrite, progress=progress)

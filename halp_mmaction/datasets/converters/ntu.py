@@ -39,7 +39,11 @@ import numpy as np
 from .base import (ConversionError, ConversionSummary, PathLike, Sample,
                    SkeletonParseError, Skip, TaskResult, handle_invalid)
 from .parsing import parse_float_rows, read_text
-from .runner import run_conversion
+from .runner import input_bytes, run_conversion
+
+# The pickle's size as a share of the raw files' (measured on the real files,
+# rounded down): checked against the free space before converting.
+OUTPUT_SIZE_RATIO = 0.1
 
 NTU60_XSUB_TRAIN_SUBJECTS = (1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25,
                              27, 28, 31, 34, 35, 38)
@@ -308,4 +312,5 @@ def convert_ntu(data_root: PathLike,
     return run_conversion(
         tasks, _convert_file, out, SPLITS[dataset], workers=workers,
         skip_invalid=skip_invalid, overwrite=overwrite, progress=progress,
-        skipped=skipped)
+        skipped=skipped, expected_bytes=int(
+            OUTPUT_SIZE_RATIO * input_bytes(task[0] for task in tasks)))

@@ -10,6 +10,10 @@ benchmark, e.g. ``NTU-RGB-D-60-AGCN/xsub/``, holding per part (``train``,
 * ``<part>_label.pkl``: a pickle of ``(sample_names, labels)``, labels
   0-based.
 
+The arrays must be numeric, with V = 25 joints (the NTU layout) and at most
+M = 2 persons; labels must lie in ``0 .. num_classes - 1`` (120 by default,
+the largest of these sets; pass 60 for NTU-60, 51 for PKU-MMD II).
+
 Each sample becomes an annotation with ``frame_dir`` the sample name without
 its ``.skeleton`` / ``.txt`` / ``.npy`` suffix, ``label`` as given,
 ``keypoint`` cut to ``num_frame`` and transposed to (M, T, V, C), with an
@@ -30,6 +34,9 @@ from .base import (ConversionError, ConversionSummary, PathLike, Sample,
 from .runner import run_conversion
 
 PARTS = ('train', 'val')
+NUM_JOINTS, MAX_PERSONS, DEFAULT_NUM_CLASSES = 25, 2, 120
+# The pickle keeps only the valid frames of the zero-padded arrays.
+OUTPUT_SIZE_RATIO = 0.25
 KNOWN_SPLIT_NAMES = {'xsub': 'xsub', 'xview': 'xview', 'xset': 'xset',
                      'xsetup': 'xset'}
 _NAME_SUFFIXES = ('.skeleton', '.txt', '.npy')
@@ -54,7 +61,8 @@ def _load_npy(path: Path, mmap: bool) -> np.ndarray:
         return np.load(path, mmap_mode='r' if mmap else None,
                        allow_pickle=False)
     except (OSError, ValueError) as err:
-        raise SkeletonParseError(path, f'not a readable .npy file: {err}')
+        raise ConversionError(f'{path}: not a readable .npy file: {err}') \
+            from None
 
 
 def read_labels(path: Path) -> Tuple[List[str], List[int]]:
@@ -64,14 +72,36 @@ def read_labels(path: Path) -> Tuple[List[str], List[int]]:
             names, labels = pickle.load(f)
         names = [str(n) for n in names]
         labels = [int(x) for x in labels]
-    except (OSError, pickle.UnpicklingError, EOFError, TypeError,
-            ValueError) as err:
-        raise SkeletonParseError(
-            path, f'expected a pickle of (sample_names, labels): {err}')
+    except Exception as err:  # unpickling can raise anything, e.g. a
+        # ModuleNotFoundError for a class this environment lacks
+        raise ConversionError(
+            f'{path}: expected a pickle of (sample_names, labels) '
+            f'({type(err).__name__}: {err})') from None
     if len(names) != len(labels):
-        raise SkeletonParseError(path, f'{len(names)} names but '
-                                 f'{len(labels)} labels')
+        raise ConversionError(f'{path}: {len(names)} names but '
+                              f'{len(labels)} labels')
     return names, labels
+
+
+def check_data_array(path: Path, data: np.ndarray) -> None:
+    """The whole ``<part>_data_joint.npy``: numeric (N, 3, T, 25, M<=2)."""
+    if not (np.issubdtype(data.dtype, np.floating)
+            or np.issubdtype(data.dtype, np.integer)):
+        raise ConversionError(f'{path}: dtype {data.dtype} is not numeric')
+    if data.ndim != 5 or data.shape[1] != 3:
+        raise ConversionError(
+            f'{path}: shape {data.shape}, expected (N, 3, T, V, M)')
+    n, _, t, v, m = data.shape
+    if n == 0 or t == 0:
+        raise ConversionError(f'{path}: shape {data.shape} holds no sample')
+    if v != NUM_JOINTS:
+        raise ConversionError(
+            f'{path}: {v} joints per frame (shape {data.shape}); the NTU '
+            f'layout of these sets has {NUM_JOINTS}')
+    if not 1 <= m <= MAX_PERSONS:
+        raise ConversionError(
+            f'{path}: {m} persons (shape {data.shape}); these sets hold at '
+            f'most {MAX_PERSONS}')
 
 
 def _strip_suffix(name: str) -> str:
@@ -82,7 +112,7 @@ def _strip_suffix(name: str) -> str:
 
 
 def _convert_chunk(task) -> TaskResult:
-    data_path, start, num_frames, names, labels, split = task
+    data_path, start, num_frames, names, labels, split, num_classes = task
     if data_path not in _memmaps:  # once per worker process
         _memmaps[data_path] = _load_npy(Path(data_path), mmap=True)
     data = _memmaps[data_path]
@@ -90,6 +120,12 @@ def _convert_chunk(task) -> TaskResult:
     for i, (t, name, label) in enumerate(zip(num_frames, names, labels),
                                          start):
         where = f'sample {i} ({name})'
+        if not 0 <= label < num_classes:
+            result.errors.append(SkeletonParseError(
+                data_path, f'{where}: label {label} outside 0..'
+                f'{num_classes - 1} (pass --num-classes for another '
+                'dataset)'))
+            continue
         if not 0 < t <= data.shape[2]:
             result.errors.append(SkeletonParseError(
                 data_path, f'{where}: num_frame {t} outside 1..'
@@ -117,6 +153,7 @@ def convert_official_npy(data_dir: PathLike,
                          out: PathLike,
                          split_name: Optional[str] = None,
                          parts: Sequence[str] = PARTS,
+                         num_classes: int = DEFAULT_NUM_CLASSES,
                          workers: int = 1,
                          skip_invalid: bool = False,
                          overwrite: bool = False,
@@ -131,6 +168,7 @@ def convert_official_npy(data_dir: PathLike,
             ``xsetup`` (written ``xset``, MMAction2's name), else ``xsub``.
         parts (Sequence[str]): Parts to convert. Defaults to
             ``('train', 'val')``.
+        num_classes (int): Labels must be below it. Defaults to 120.
         workers (int): Worker processes. Defaults to 1.
         skip_invalid (bool): Skip invalid samples instead of stopping.
         overwrite (bool): Replace an existing ``out``.
@@ -149,7 +187,10 @@ def convert_official_npy(data_dir: PathLike,
             split_name = 'xsub'
             notes.append(f"split names 'xsub_*' (folder {data_dir.name!r} "
                          'names no benchmark; pass --split-name to change)')
-    tasks = []
+    if not isinstance(num_classes, int) or num_classes < 1:
+        raise ConversionError(f'--num-classes must be >= 1, got '
+                              f'{num_classes!r}')
+    tasks, expected_bytes = [], 0
     for part in parts:
         data_path, frames_path, label_path = part_files(data_dir, part)
         for path in (data_path, frames_path, label_path):
@@ -158,25 +199,25 @@ def convert_official_npy(data_dir: PathLike,
         data = _load_npy(data_path, mmap=True)
         num_frames = _load_npy(frames_path, mmap=False)
         names, labels = read_labels(label_path)
-        if data.ndim != 5 or data.shape[1] != 3:
-            raise SkeletonParseError(
-                data_path, f'shape {data.shape}, expected (N, 3, T, V, M)')
+        check_data_array(data_path, data)
         if not len(data) == len(num_frames) == len(names):
-            raise SkeletonParseError(
-                data_path, f'{len(data)} samples, but {len(num_frames)} in '
-                f'{frames_path.name} and {len(names)} in {label_path.name}')
+            raise ConversionError(
+                f'{data_path}: {len(data)} samples, but {len(num_frames)} '
+                f'in {frames_path.name} and {len(names)} in '
+                f'{label_path.name}')
+        expected_bytes += int(OUTPUT_SIZE_RATIO * data.nbytes)
         names = [_strip_suffix(n) for n in names]
         num_frames = [int(t) for t in num_frames]
         for start in range(0, len(data), _CHUNK):
             stop = start + _CHUNK
             tasks.append((str(data_path), start, num_frames[start:stop],
                           names[start:stop], labels[start:stop],
-                          f'{split_name}_{part}'))
+                          f'{split_name}_{part}', num_classes))
     try:
         return run_conversion(
             tasks, _convert_chunk, out,
             [f'{split_name}_{part}' for part in parts], workers=workers,
             skip_invalid=skip_invalid, overwrite=overwrite,
-            progress=progress, notes=notes)
+            progress=progress, notes=notes, expected_bytes=expected_bytes)
     finally:
         _memmaps.clear()  # a later run may find new files at these paths

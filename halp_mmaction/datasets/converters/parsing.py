@@ -1,5 +1,5 @@
 """Reading raw text files, with errors that name the file and the line."""
-from typing import Sequence, Union
+from typing import Callable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -37,7 +37,8 @@ def parse_float_rows(path: PathLike, rows: Sequence[str],
         num_cols (int): Values per row.
 
     Returns:
-        np.ndarray: float64 array of shape (len(rows), num_cols), all finite.
+        np.ndarray: float64 array of shape (len(rows), num_cols), every
+        value finite in float32 (see :func:`check_float32_finite`).
     """
     try:
         values = np.loadtxt(rows, dtype=np.float64, comments=None, ndmin=2)
@@ -47,13 +48,45 @@ def parse_float_rows(path: PathLike, rows: Sequence[str],
     if values is None or values.shape != (len(rows), num_cols):
         _raise_first_bad_row(path, rows, line_numbers, num_cols)
     values = values.reshape(len(rows), num_cols)
-    finite = np.isfinite(values).all(axis=1)
-    if not finite.all():
-        r = int(np.argmin(finite))
-        bad = values[r][~np.isfinite(values[r])][0]
-        raise SkeletonParseError(path, f'non-finite value ({bad})',
-                                 int(line_numbers[r]))
+    check_float32_finite(path, values, line=lambda index: int(
+        line_numbers[index[0]]))
     return values
+
+
+def check_float32_finite(path: PathLike,
+                         values: np.ndarray,
+                         where: Optional[Callable[[Tuple[int, ...]],
+                                                  str]] = None,
+                         line: Optional[Callable[[Tuple[int, ...]],
+                                                 int]] = None) -> None:
+    """Refuse any value that is not finite once stored as float32.
+
+    The pickles hold float32, so a value beyond its range (|x| > 3.4e38, e.g.
+    ``1e39``) would pass a float64 finiteness check and come out as inf.
+
+    Args:
+        path (str | PathLike): The file, for the error.
+        values (np.ndarray): The parsed numbers, any shape.
+        where (Callable, optional): Describes an index of ``values`` for the
+            error (e.g. ``'frame 3, joint 5'``).
+        line (Callable, optional): The 1-based line of an index.
+
+    Raises:
+        SkeletonParseError: naming the file, the line or place and the value.
+    """
+    with np.errstate(over='ignore', invalid='ignore'):
+        bad = ~np.isfinite(values.astype(np.float32))
+    if not bad.any():
+        return
+    index = tuple(int(i) for i in np.unravel_index(np.argmax(bad),
+                                                   values.shape))
+    value = values[index]
+    msg = f'non-finite value ({value})' if not np.isfinite(value) else \
+        f'value {value:g} is beyond the float32 range (|x| <= 3.4e38)'
+    if where is not None:
+        msg = f'{where(index)}: {msg}'
+    raise SkeletonParseError(path, msg,
+                             line(index) if line is not None else None)
 
 
 def _raise_first_bad_row(path, rows, line_numbers, num_cols) -> None:

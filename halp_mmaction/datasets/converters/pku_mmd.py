@@ -33,7 +33,11 @@ import numpy as np
 from .base import (ConversionError, ConversionSummary, PathLike, Sample,
                    SkeletonParseError, Skip, TaskResult, handle_invalid)
 from .parsing import parse_float_rows, read_text
-from .runner import run_conversion
+from .runner import input_bytes, run_conversion
+
+# The pickle's size as a share of the raw files' (measured on the real files,
+# rounded down): checked against the free space before converting.
+OUTPUT_SIZE_RATIO = 0.3
 
 SPLIT_FILES = {'xsub': 'cross_subject_v2.txt', 'xview': 'cross_view_v2.txt'}
 SPLITS = ('xsub_train', 'xsub_val', 'xview_train', 'xview_val')
@@ -227,4 +231,5 @@ def convert_pku_mmd(skeleton_dir: PathLike,
     return run_conversion(
         tasks, _convert_video, out, SPLITS, workers=workers,
         skip_invalid=skip_invalid, overwrite=overwrite, progress=progress,
-        skipped=skipped)
+        skipped=skipped, expected_bytes=int(
+            OUTPUT_SIZE_RATIO * input_bytes(task[1] for task in tasks)))

@@ -19,8 +19,10 @@ leaves a partial pickle behind.
 import multiprocessing
 import os
 import pickle
+import shutil
 import sys
 import tempfile
+from collections import Counter
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -43,6 +45,52 @@ def check_output(out: PathLike, overwrite: bool) -> Path:
     return out
 
 
+def check_output_folder(out: PathLike, expected_bytes: int = 0) -> None:
+    """Before any work: the output's folder must be writable and have room.
+
+    The folder need not exist yet (it is created when the output is
+    written): its nearest existing ancestor is probed by creating and
+    removing a temporary file, which catches read-only file systems and
+    permissions (``os.access`` would not, for root).
+
+    Args:
+        out (str | PathLike): The output file.
+        expected_bytes (int): About how large the output will be.
+
+    Raises:
+        ConversionError: the folder is not writable or has less free space
+            than ``expected_bytes``.
+    """
+    folder = Path(out).resolve().parent
+    probe = folder
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise ConversionError(f'cannot write {out}: {probe} is not a '
+                              'directory')
+    try:
+        fd, tmp = tempfile.mkstemp(prefix='.write-test-', dir=probe)
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as err:
+        raise ConversionError(f'cannot write to {probe} (for {out}): '
+                              f'{err.strerror or err}') from None
+    free = shutil.disk_usage(probe).free
+    if expected_bytes > free:
+        raise ConversionError(
+            f'not enough room for {out}: the output needs about '
+            f'{_mib(expected_bytes)} and {probe} has {_mib(free)} free')
+
+
+def _mib(num_bytes: int) -> str:
+    return f'{num_bytes / 2**20:,.1f} MiB'
+
+
+def input_bytes(paths: Iterable[PathLike]) -> int:
+    """Total size of the input files (for the output size estimate)."""
+    return sum(os.path.getsize(p) for p in paths)
+
+
 def atomic_write(out: PathLike, write: Callable) -> None:
     """Write a file through ``write(fileobj)`` all at once or not at all.
 
@@ -52,9 +100,13 @@ def atomic_write(out: PathLike, write: Callable) -> None:
     it was.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f'.{out.name}.', suffix='.tmp', dir=out.parent)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f'.{out.name}.', suffix='.tmp', dir=out.parent)
+    except OSError as err:
+        raise ConversionError(
+            f'cannot write {out}: {err.strerror or err}') from None
     try:
         with os.fdopen(fd, 'wb') as f:
             write(f)
@@ -64,11 +116,15 @@ def atomic_write(out: PathLike, write: Callable) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600
         os.replace(tmp, out)
-    except BaseException:
+    except BaseException as err:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(err, OSError):  # e.g. the disk filled up
+            raise ConversionError(f'cannot write {out}: '
+                                  f'{err.strerror or err}; nothing was '
+                                  'written') from None
         raise
 
 
@@ -100,7 +156,8 @@ def run_conversion(tasks: Sequence,
                    overwrite: bool = False,
                    progress: bool = True,
                    skipped: Sequence[Skip] = (),
-                   notes: Sequence[str] = ()) -> ConversionSummary:
+                   notes: Sequence[str] = (),
+                   expected_bytes: int = 0) -> ConversionSummary:
     """Run ``convert_fn`` over ``tasks`` and write the skeleton pickle.
 
     Args:
@@ -119,6 +176,9 @@ def run_conversion(tasks: Sequence,
         progress (bool): Show a progress bar on stderr. Defaults to True.
         skipped (Sequence[Skip]): Skips the caller found before dispatch.
         notes (Sequence[str]): Extra lines for the summary.
+        expected_bytes (int): About how large the pickle will be; checked
+            against the free space before any work (with the folder's
+            writability, :func:`check_output_folder`).
 
     Returns:
         ConversionSummary: What was written and skipped.
@@ -126,6 +186,7 @@ def run_conversion(tasks: Sequence,
     out = check_output(out, overwrite)
     if workers < 1:
         raise ConversionError(f'--workers must be >= 1, got {workers}')
+    check_output_folder(out, expected_bytes)
     split = {name: [] for name in split_names}
     annotations, skipped, seen = [], list(skipped), set()
     bar = ProgressBar(len(tasks), file=sys.stderr) \
@@ -150,16 +211,26 @@ def run_conversion(tasks: Sequence,
         results.close()  # stops the workers now, not when GC gets to it
         if bar is not None:
             sys.stderr.write('\n')  # end the bar's line, error or not
+    listing = ''.join(f'{s.name}\t{s.reason}\n' for s in skipped)
     if not annotations:
+        if skipped:
+            atomic_write(skipped_path(out),
+                         lambda f: f.write(listing.encode('utf-8')))
+        reasons = '; '.join(
+            f'{n} x {reason}' for reason, n in Counter(
+                s.reason for s in skipped).most_common(3))
+        where = f' (every one listed in {skipped_path(out)})' \
+            if skipped else ''
         raise ConversionError(
-            f'no valid sample found ({len(skipped)} skipped); nothing written')
+            f'no valid sample found, nothing written: {len(tasks)} '
+            f'file(s) or chunk(s) read, {len(skipped)} skipped{where}'
+            + (f': {reasons}' if reasons else ''))
 
     data = dict(split=split, annotations=annotations)
     check_output(out, overwrite)
     atomic_write(
         out,
         partial(pickle.dump, data, protocol=pickle.HIGHEST_PROTOCOL))
-    listing = ''.join(f'{s.name}\t{s.reason}\n' for s in skipped)
     atomic_write(skipped_path(out),
                  lambda f: f.write(listing.encode('utf-8')))
     return ConversionSummary(
@@ -168,3 +239,49 @@ def run_conversion(tasks: Sequence,
         num_samples=len(annotations),
         skipped=skipped,
         notes=list(notes))
+
+
+def convert_folder(data_root: PathLike, suffix: str,
+                   parse_name: Callable[[PathLike], object],
+                   convert_fn: Callable[..., TaskResult], out: PathLike,
+                   split_names: Sequence[str], size_ratio: float,
+                   **kwargs) -> ConversionSummary:
+    """:func:`run_conversion` for a folder of one file per sample (MSR
+    Action3D, N-UCLA): every file whose name ends with ``suffix`` is a task,
+    its name checked first by ``parse_name`` (which raises
+    :class:`SkeletonParseError`); other files are left out and named in the
+    summary.
+
+    Args:
+        data_root (str | PathLike): The folder.
+        suffix (str): How the data files' names end.
+        parse_name (Callable): Checks a file's name.
+        convert_fn (Callable): Converts one file (its path as a str).
+        out (str | PathLike): The pickle to write.
+        split_names (Sequence[str]): The output's splits.
+        size_ratio (float): The pickle's size per byte of input.
+        **kwargs: ``workers``, ``skip_invalid``, ``overwrite``,
+            ``progress``, as :func:`run_conversion`.
+    """
+    root = Path(data_root)
+    if not root.is_dir():
+        raise ConversionError(f'data root {root} is not a directory')
+    files = sorted(p for p in root.iterdir() if p.is_file())
+    paths = [p for p in files if p.name.endswith(suffix)]
+    if not paths:
+        raise ConversionError(f'no *{suffix} file in {root}')
+    tasks, skipped = [], []
+    for path in paths:
+        try:
+            parse_name(path)
+            tasks.append(str(path))
+        except SkeletonParseError as err:
+            skipped.append(handle_invalid(err, kwargs.get('skip_invalid',
+                                                          False)))
+    others = [p.name for p in files if not p.name.endswith(suffix)]
+    notes = [f'left out {len(others)} other file(s) in {root}: '
+             + ', '.join(others[:5]) + (', ...' if len(others) > 5 else '')
+             ] if others else []
+    return run_conversion(
+        tasks, convert_fn, out, split_names, skipped=skipped, notes=notes,
+        expected_bytes=int(size_ratio * input_bytes(tasks)), **kwargs)

@@ -4,12 +4,13 @@ from .random_lr_flip import RandomLRFlip
 from .random_rotation import RandomRotation
 from .random_scale import RandomScale
 from .random_shear import RandomShear
+from .skeleton_normalize_3d import SkeletonNormalize3D
 from .temporal_crop_resize import TemporalCropResize
 from .two_views import TwoViews
 from .vectorized_pre_normalize_3d import VectorizedPreNormalize3D
 
 __all__ = [
     'GaussianJitter', 'JointCorruption', 'RandomLRFlip', 'RandomRotation',
-    'RandomScale', 'RandomShear', 'TemporalCropResize', 'TwoViews',
+    'RandomScale', 'RandomShear', 'SkeletonNormalize3D', 'TemporalCropResize', 'TwoViews',
     'VectorizedPreNormalize3D'
 ]

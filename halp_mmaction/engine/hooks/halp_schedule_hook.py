@@ -1,47 +1,79 @@
-"""Switch HaLP on at a given epoch: MoCo first, then HaLP, in one run."""
+"""When HaLP trains: MoCo first, then HaLP (optionally ramped in), in one run.
+"""
 import logging
+from typing import Optional
 
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
+
+from ...models.utils import get_ori_model
 
 
 @HOOKS.register_module()
 class HaLPScheduleHook(Hook):
-    """Train plain MoCo until ``start_epoch``, then MoCo with HaLP.
+    """Train plain MoCo until a given epoch, then MoCo with HaLP.
 
     The official recipe pretrains MoCo (200 epochs on NTU, 500 on PKU-MMD II)
     and trains HaLP on top of that checkpoint to epoch 450 (1000). This hook
-    runs both stages in one run: before every training epoch it sets
-    ``model.halp_head.enabled = runner.epoch >= start_epoch``. Epochs are
-    0-based, so ``start_epoch=200`` trains the first 200 epochs (0-199) as
-    MoCo, as the official stage 1.
+    runs both stages in one run: before every training iteration it sets
+    ``model.halp_head.enabled`` to whether the (0-based) epoch has reached
+    the start, so ``start_epoch=200`` trains epochs 0-199 as MoCo, as the
+    official stage 1. The start is stated in epochs, or as a fraction of
+    ``max_epochs`` (``start_fraction=0.5``: the second half), so it stays
+    right when the data, the batch size or the number of epochs change.
 
-    The switch depends on the epoch alone and the hook keeps no state, so a
-    run resumed at any epoch switches exactly as an uninterrupted one. The
-    head's own warm-up (``warmup_samples`` keys through the queue) still
-    applies, but it has long passed by ``start_epoch``. Epoch-based loops
-    only: an iteration-based loop stays at epoch 0.
+    With ``ramp_epochs > 0`` the HaLP loss weight grows linearly from 0 to
+    ``loss_weight`` over that many epochs after the start (the head's
+    ``weight_scale``), iteration by iteration.
+
+    The switch and the ramp depend on the epoch and iteration alone and the
+    hook keeps no state, so a run resumed anywhere continues exactly as an
+    uninterrupted one. The head's own warm-up (``warmup_samples`` keys through
+    the queue, by default one queue) still applies. Epoch-based loops only.
 
     Args:
-        start_epoch (int): First (0-based) epoch that trains with HaLP, >= 0.
-            0 trains with HaLP from the start.
+        start_epoch (int, optional): First (0-based) epoch that trains with
+            HaLP, >= 0; 0 trains with HaLP from the start.
+        start_fraction (float, optional): Instead of ``start_epoch``: the
+            share of ``max_epochs`` trained as plain MoCo, in [0, 1]
+            (rounded down to an epoch).
+        ramp_epochs (float): Epochs over which the loss weight ramps up, >= 0.
+            Defaults to 0 (the full weight at once, as the official code).
     """
 
     priority = 'NORMAL'
 
-    def __init__(self, start_epoch: int) -> None:
-        if isinstance(start_epoch, bool) or not isinstance(start_epoch, int) \
-                or start_epoch < 0:
-            raise ValueError('HaLPScheduleHook: start_epoch must be an int '
-                             f'>= 0, got {start_epoch!r}')
+    def __init__(self,
+                 start_epoch: Optional[int] = None,
+                 start_fraction: Optional[float] = None,
+                 ramp_epochs: float = 0) -> None:
+        name = self.__class__.__name__
+        if (start_epoch is None) == (start_fraction is None):
+            raise ValueError(f'{name}: give exactly one of start_epoch and '
+                             f'start_fraction, got start_epoch='
+                             f'{start_epoch!r}, start_fraction='
+                             f'{start_fraction!r}')
+        if start_epoch is not None and (
+                isinstance(start_epoch, bool)
+                or not isinstance(start_epoch, int) or start_epoch < 0):
+            raise ValueError(f'{name}: start_epoch must be an int >= 0, got '
+                             f'{start_epoch!r}')
+        if start_fraction is not None and not (
+                isinstance(start_fraction, (int, float))
+                and 0 <= start_fraction <= 1):
+            raise ValueError(f'{name}: start_fraction must be in [0, 1], got '
+                             f'{start_fraction!r}')
+        if not isinstance(ramp_epochs, (int, float)) or ramp_epochs < 0:
+            raise ValueError(f'{name}: ramp_epochs must be >= 0, got '
+                             f'{ramp_epochs!r}')
         self.start_epoch = start_epoch
+        self.start_fraction = start_fraction
+        self.ramp_epochs = ramp_epochs
 
     @staticmethod
     def _halp_head(runner):
-        model = runner.model
-        model = model.module if is_model_wrapper(model) else model
+        model = get_ori_model(runner.model)
         head = getattr(model, 'halp_head', None)
         if head is None or not hasattr(head, 'enabled'):
             raise TypeError(
@@ -51,22 +83,39 @@ class HaLPScheduleHook(Hook):
                 'plain MoCo.')
         return head
 
+    def first_halp_epoch(self, max_epochs: int) -> int:
+        """The (0-based) epoch HaLP starts at in a run of ``max_epochs``."""
+        if self.start_epoch is not None:
+            return self.start_epoch
+        return int(self.start_fraction * max_epochs)
+
     def before_train(self, runner) -> None:
         self._halp_head(runner)  # fail before the first step, not later
-        max_epochs = getattr(runner, 'max_epochs', None)
-        if max_epochs is not None and self.start_epoch >= max_epochs:
+        start = self.first_halp_epoch(runner.max_epochs)
+        if start >= runner.max_epochs:
             print_log(
-                f'HaLPScheduleHook: start_epoch={self.start_epoch} >= '
-                f'max_epochs={max_epochs}: HaLP never switches on and this '
-                'run trains plain MoCo.',
+                f'HaLPScheduleHook: HaLP starts at epoch {start} >= '
+                f'max_epochs={runner.max_epochs}: HaLP never switches on and '
+                'this run trains plain MoCo.',
                 logger='current',
                 level=logging.WARNING)
-
-    def before_train_epoch(self, runner) -> None:
-        head = self._halp_head(runner)
-        if runner.epoch == self.start_epoch:
+        else:
+            ramp = f', its weight ramped up over {self.ramp_epochs} epochs' \
+                if self.ramp_epochs else ''
             print_log(
-                f'HaLPScheduleHook: HaLP on from epoch {runner.epoch + 1} '
-                f'as logged (start_epoch={self.start_epoch} counts from 0).',
+                f'HaLPScheduleHook: plain MoCo for epochs 1-{start} as '
+                f'logged, HaLP from epoch {start + 1}{ramp}.',
                 logger='current')
-        head.enabled = runner.epoch >= self.start_epoch
+
+    def before_train_iter(self, runner, batch_idx: int,
+                          data_batch=None) -> None:
+        head = self._halp_head(runner)
+        start = self.first_halp_epoch(runner.max_epochs)
+        head.enabled = runner.epoch >= start
+        if self.ramp_epochs and head.enabled:
+            per_epoch = len(runner.train_dataloader)
+            done = (runner.epoch - start) * per_epoch + batch_idx + 1
+            head.weight_scale = min(1.0,
+                                    done / (self.ramp_epochs * per_epoch))
+        else:
+            head.weight_scale = 1.0

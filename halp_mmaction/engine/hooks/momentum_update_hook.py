@@ -4,7 +4,8 @@ from typing import Optional, Sequence
 
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
+
+from ...models.utils import get_ori_model
 
 DATA_BATCH = Optional[Sequence[dict]]
 
@@ -49,8 +50,7 @@ class MomentumUpdateHook(Hook):
 
     @staticmethod
     def _model(runner):
-        model = runner.model
-        return model.module if is_model_wrapper(model) else model
+        return get_ori_model(runner.model)
 
     def before_train(self, runner) -> None:
         model = self._model(runner)

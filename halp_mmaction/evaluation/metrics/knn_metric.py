@@ -7,6 +7,8 @@ from mmaction.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from torch import Tensor
 
+from ..features import check_finite_features
+
 
 def knn_predict(bank: Tensor, bank_labels: Tensor, query: Tensor,
                 num_neighbors: int = 1, weighted: bool = False,
@@ -49,7 +51,9 @@ class KNNMetric(BaseMetric):
     """Top-1 accuracy of a cosine kNN classifier on learned features.
 
     Features are the ``feature`` field the model's ``predict`` mode puts on
-    each data sample (``SkeletonMoCo`` does). Samples whose metainfo has
+    each data sample (``SkeletonMoCo`` does); a non-finite one stops the
+    evaluation, naming its sample (``frame_dir``), instead of winning every
+    nearest-neighbour vote. Samples whose metainfo has
     ``knn_bank=True`` (see ``KNNEvalDataset``) form the labelled bank, the
     others are classified against it. ``num_neighbors=1`` is the 1-NN the
     skeleton SSL papers report; ``num_neighbors=20, weighted=True`` the
@@ -91,11 +95,15 @@ class KNNMetric(BaseMetric):
             self.results.append(
                 (sample['feature'].detach().float().cpu(),
                  int(sample['gt_label'].reshape(-1)[0]),
-                 bool(sample.get('knn_bank', False))))
+                 bool(sample.get('knn_bank', False)),
+                 sample.get('frame_dir', f'#{len(self.results)}')))
 
     def compute_metrics(self, results: List) -> Dict[str, float]:
-        bank = [(f, y) for f, y, is_bank in results if is_bank]
-        query = [(f, y) for f, y, is_bank in results if not is_bank]
+        feats = torch.stack([r[0] for r in results])
+        check_finite_features(feats.numpy(), [r[3] for r in results],
+                              'KNNMetric')
+        bank = [(f, y) for f, y, is_bank, _ in results if is_bank]
+        query = [(f, y) for f, y, is_bank, _ in results if not is_bank]
         if not bank or not query:
             raise ValueError(
                 f'KNNMetric: needs bank and query samples, got {len(bank)} '

@@ -22,8 +22,24 @@ class HaLPHead(HostMirroredCounters, BaseModule):
     the anchor toward each target with
     :func:`~halp_mmaction.models.utils.hallucinate` (the equations are in its
     module). A positive is kept only if its nearest prototype is still ``p0``
-    (the rank filter). The loss is ``-loss_weight * mean(q . z) / temperature``
-    over the kept positives; ``z`` carries no gradient.
+    (the rank filter). ``z`` carries no gradient. Two forms of the loss over
+    the kept positives:
+
+    * ``'official'`` (the paper's and the official code's):
+      ``-loss_weight * mean(q . z) / temperature``, a pull of constant
+      strength toward every positive, whatever the negatives;
+    * ``'nce'``: each positive takes the place of MoCo's key in the
+      contrastive softmax, against the same negatives (the queue):
+      ``loss_weight * mean_z -log(exp(q.z/t) / (exp(q.z/t) +
+      sum_n exp(q.n/t)))``. Its pull on ``q`` fades as ``z`` wins over the
+      negatives, and it pushes ``q`` away from the negatives as MoCo's own
+      loss does;
+    * ``'multipos'``: one softmax per anchor with all its kept positives in
+      the numerator (a multi-positive InfoNCE against the queue):
+      ``loss_weight * mean_n -log(sum_z exp(q.z/t) / (sum_z exp(q.z/t) +
+      sum_n exp(q.n/t)))``. Its pull goes mostly to the positives already
+      nearest the query rather than to the mean of the walks toward every
+      other prototype, which drags all queries toward one another.
 
     HaLP stays off (zero loss) while ``enabled`` is False (a schedule hook
     may switch it at a given epoch) and until ``warmup_samples`` keys have
@@ -59,10 +75,13 @@ class HaLPHead(HostMirroredCounters, BaseModule):
             before HaLP starts. Defaults to the queue length, set by the
             recognizer through :meth:`set_queue_len`.
         kmeans_iters (int): Lloyd iterations per refresh. Defaults to 20.
+        loss_form (str): ``'official'``, ``'nce'`` or ``'multipos'`` (see
+            above). Defaults to ``'official'``.
         init_cfg (dict, optional): Unused; for the BaseModule interface.
     """
 
     _host_counters = ('samples_seen', 'steps_since_refresh')
+    LOSS_FORMS = ('official', 'nce', 'multipos')
 
     def __init__(self,
                  feat_dim: int = 128,
@@ -76,6 +95,7 @@ class HaLPHead(HostMirroredCounters, BaseModule):
                  num_candidates: Optional[int] = None,
                  warmup_samples: Optional[int] = None,
                  kmeans_iters: int = 20,
+                 loss_form: str = 'official',
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         checks = [
@@ -94,6 +114,9 @@ class HaLPHead(HostMirroredCounters, BaseModule):
              f'{num_prototypes - 1}]'),
             (warmup_samples is None or warmup_samples >= 0,
              'warmup_samples must be >= 0'),
+            (loss_form in self.LOSS_FORMS,
+             f'loss_form must be one of {self.LOSS_FORMS}, got '
+             f'{loss_form!r}'),
         ]
         for ok, msg in checks:
             if not ok:
@@ -114,7 +137,12 @@ class HaLPHead(HostMirroredCounters, BaseModule):
         self.num_candidates = num_candidates or num_prototypes - 1
         self.warmup_samples = warmup_samples
         self.kmeans_iters = kmeans_iters
+        self.loss_form = loss_form
+        # Set by HaLPScheduleHook: HaLP on or off, and the share of
+        # loss_weight reached during its ramp (plain floats, no buffers: the
+        # hook derives both from the epoch and iteration alone).
         self.enabled = True
+        self.weight_scale = 1.0
         self.register_buffer('prototypes',
                              torch.zeros(num_prototypes, feat_dim))
         self.register_buffer('samples_seen', torch.zeros((), dtype=torch.long))
@@ -178,8 +206,43 @@ class HaLPHead(HostMirroredCounters, BaseModule):
         return (z.view(n, self.num_positives, d),
                 keep.view(n, self.num_positives))
 
+    def form_loss(self, query: Tensor, positives: Tensor, keep: Tensor,
+                  neg_sim: Optional[Tensor] = None) -> Tensor:
+        """The loss of ``loss_form`` over the kept positives, before ``mu``.
+
+        Args:
+            query (Tensor): (N, D) unit queries.
+            positives (Tensor): (N, P, D) unit positives.
+            keep (Tensor): (N, P) bool, the rank filter's verdict.
+            neg_sim (Tensor, optional): (N, K) similarities of the queries to
+                the negatives; needed by the ``'nce'`` and ``'multipos'``
+                forms.
+
+        Returns:
+            Tensor: the scalar loss (0 without a kept positive).
+        """
+        pos = torch.einsum('nd,npd->np', query, positives) / self.temperature
+        keep = keep.to(pos.dtype)
+        if self.loss_form == 'official':
+            return -(pos * keep).sum() / keep.sum().clamp_min(1)
+        neg = torch.logsumexp(neg_sim / self.temperature, dim=1,
+                              keepdim=True)
+        if self.loss_form == 'nce':
+            # One softmax per positive, over it and the negatives.
+            per = torch.logaddexp(pos, neg) - pos
+            return (per * keep).sum() / keep.sum().clamp_min(1)
+        # 'multipos': one softmax per anchor, all its kept positives in the
+        # numerator; anchors without a kept positive are left out.
+        masked = pos.masked_fill(keep == 0, float('-inf'))
+        pos_lse = torch.logsumexp(masked, dim=1, keepdim=True)
+        has = keep.sum(dim=1, keepdim=True) > 0
+        per = torch.where(has, torch.logaddexp(pos_lse, neg) - pos_lse,
+                          torch.zeros_like(pos_lse))
+        return per.sum() / has.sum().clamp_min(1)
+
     def loss(self, query: Tensor, keys: Tensor, queue: Tensor, queue_ptr: int,
-             num_new_keys: int) -> Dict[str, Tensor]:
+             num_new_keys: int,
+             neg_sim: Optional[Tensor] = None) -> Dict[str, Tensor]:
         """HaLP loss for one step, before the step's keys enter the queue.
 
         Args:
@@ -188,10 +251,14 @@ class HaLPHead(HostMirroredCounters, BaseModule):
             queue (Tensor): (K, D) queue of past keys.
             queue_ptr (int): Index where the next key will be written.
             num_new_keys (int): Keys this step adds to the queue on all ranks.
+            neg_sim (Tensor, optional): (N, K) ``query @ queue.T`` (with
+                gradient), if the caller already has it; the ``'nce'`` form
+                computes it otherwise.
 
         Returns:
             dict[str, Tensor]: ``loss_halp`` and the logged counts
-            ``halp_generated`` and ``halp_kept``.
+            ``halp_generated`` and ``halp_kept`` and ``halp_pos_sim``, the
+            mean cosine of the queries to their kept positives.
         """
         active = self.active
         self._set_counter('samples_seen',
@@ -199,7 +266,7 @@ class HaLPHead(HostMirroredCounters, BaseModule):
         if not active:
             zero = query.new_zeros(())
             return dict(loss_halp=zero, halp_generated=zero,
-                        halp_kept=zero)
+                        halp_kept=zero, halp_pos_sim=zero)
 
         since = self._get_counter('steps_since_refresh')
         if since < 0 or since >= self.interval:
@@ -208,13 +275,17 @@ class HaLPHead(HostMirroredCounters, BaseModule):
         self._set_counter('steps_since_refresh', since + 1)
 
         positives, keep = self.generate(keys.detach())
+        if self.loss_form != 'official' and neg_sim is None:
+            neg_sim = query @ queue.detach().T
+        loss = self.form_loss(query, positives, keep, neg_sim)
         keep = keep.to(query.dtype)
-        sim = torch.einsum('nd,npd->np', query, positives)
+        sim = torch.einsum('nd,npd->np', query.detach(), positives)
         num_kept = keep.sum()
-        loss = -(sim * keep).sum() / num_kept.clamp_min(1) / self.temperature
+        denom = num_kept.clamp_min(1)
         return dict(
-            loss_halp=self.loss_weight * loss,
+            loss_halp=self.loss_weight * self.weight_scale * loss,
             # new_full, not new_tensor: a host-to-device copy would
             # synchronise the stream every step.
             halp_generated=query.new_full((), float(keep.numel())),
-            halp_kept=num_kept)
+            halp_kept=num_kept,
+            halp_pos_sim=(sim.detach() * keep).sum() / denom)

@@ -210,14 +210,14 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
             self.neck(self.pool(self.backbone(inputs[:, 0]))), dim=1)
         # Every rank enqueues the global batch, so queues stay identical.
         keys, all_keys = self.encode_keys(inputs[:, 1])
+        # A snapshot: the queue changes in place before backward runs.
+        neg_sim = query @ self.queue.clone().T
         losses = dict(loss_moco=self.head.loss(
-            (query * keys).sum(dim=1, keepdim=True),
-            # A snapshot: the queue changes in place before backward runs.
-            query @ self.queue.clone().T))
+            (query * keys).sum(dim=1, keepdim=True), neg_sim))
         if self.halp_head is not None:
             losses.update(self.halp_head.loss(
                 query, keys, self.queue, self._get_counter('queue_ptr'),
-                num_new_keys=all_keys.shape[0]))
+                num_new_keys=all_keys.shape[0], neg_sim=neg_sim))
         self._enqueue(all_keys)
         return losses
 

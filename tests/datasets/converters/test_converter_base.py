@@ -1,3 +1,4 @@
+import errno
 import pickle
 
 import numpy as np
@@ -79,10 +80,12 @@ def test_failure_while_writing_keeps_old_output(tmp_path, monkeypatch):
 
     def dump_half(obj, f, protocol=None):
         f.write(pickle.dumps(obj)[:10])
-        raise OSError('no space left on device')
+        raise OSError(errno.ENOSPC, 'No space left on device')
 
     monkeypatch.setattr(runner.pickle, 'dump', dump_half)
-    with pytest.raises(OSError, match='no space'):
+    with pytest.raises(ConversionError,
+                       match='cannot write .*out.pkl: No space left on '
+                       'device; nothing was written'):
         run_conversion([('a', 'train')], _convert, out, SPLITS,
                        overwrite=True, progress=False)
     assert out.read_bytes() == b'old'
@@ -128,9 +131,22 @@ def test_workers_give_the_same_output(tmp_path):
 
 def test_nothing_valid_is_an_error(tmp_path):
     with pytest.raises(ConversionError, match='no valid sample'):
-        run_conversion([('a', 'excluded')], _convert, tmp_path / 'o.pkl',
-                       SPLITS, progress=False)
+        run_conversion([], _convert, tmp_path / 'o.pkl', SPLITS,
+                       progress=False)
     assert _leftovers(tmp_path) == []
+    # Everything skipped: the reasons are in the error and in the listing,
+    # and still no pickle is written.
+    with pytest.raises(ConversionError) as info:
+        run_conversion([('a', 'excluded'), ('b', 'bad')], _convert,
+                       tmp_path / 'o.pkl', SPLITS, skip_invalid=True,
+                       progress=False)
+    message = str(info.value)
+    assert 'no valid sample found, nothing written: 2 file(s)' in message
+    assert '2 skipped (every one listed in' in message
+    assert '1 x not in protocol' in message
+    assert '1 x line 3: not a number: x' in message
+    assert _leftovers(tmp_path) == ['o.pkl.skipped.txt']
+    assert (tmp_path / 'o.pkl.skipped.txt').read_text().count('\n') == 2
 
 
 def test_duplicate_names_are_an_error(tmp_path):
@@ -165,3 +181,43 @@ def test_parse_float_rows_names_the_line(rows, line, message):
 def test_parse_float_rows():
     values = parse_float_rows('f.txt', ['1 2 3 ', ' -4.5e-1\t5 6'], [1, 2], 3)
     np.testing.assert_array_equal(values, [[1, 2, 3], [-0.45, 5, 6]])
+
+
+def test_an_unwritable_output_folder_stops_before_any_work(tmp_path,
+                                                           monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, 'Permission denied')
+
+    monkeypatch.setattr(runner.tempfile, 'mkstemp', refuse)
+    # The 'crash' task would raise RuntimeError if it ran.
+    with pytest.raises(ConversionError,
+                       match=r'cannot write to .* \(for .*out.pkl\): '
+                       'Permission denied'):
+        run_conversion([('a', 'crash')], _convert, tmp_path / 'new' /
+                       'out.pkl', SPLITS, progress=False)
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_full_disk_stops_before_any_work(tmp_path, monkeypatch):
+    usage = runner.shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(runner.shutil, 'disk_usage',
+                        lambda path: usage._replace(free=3 * 2**20))
+    with pytest.raises(ConversionError,
+                       match=r'not enough room for .*out.pkl: the output '
+                       r'needs about 10.0 MiB and .* has 3.0 MiB free'):
+        run_conversion([('a', 'crash')], _convert, tmp_path / 'out.pkl',
+                       SPLITS, progress=False, expected_bytes=10 * 2**20)
+    assert _leftovers(tmp_path) == []
+    # Room enough: converts.
+    run_conversion([('a', 'train')], _convert, tmp_path / 'out.pkl', SPLITS,
+                   progress=False, expected_bytes=2**20)
+    assert (tmp_path / 'out.pkl').exists()
+
+
+def test_only_skippable_errors_are_marked_so():
+    from halp_mmaction.datasets.converters.base import handle_invalid
+    err = SkeletonParseError('f.txt', 'bad', 3)
+    assert not err.skippable  # raised directly (e.g. a broken split file)
+    with pytest.raises(SkeletonParseError) as info:
+        handle_invalid(err, skip_invalid=False)
+    assert info.value.skippable

@@ -7,9 +7,9 @@ from converter_test_utils import (annotations_by_name, check_annotation,
 from halp_mmaction.datasets.converters.base import (ConversionError,
                                                     SkeletonParseError,
                                                     skipped_path)
+from halp_mmaction.datasets.converters.kinect_v1 import NTU_FROM_KINECT_V1
 from halp_mmaction.datasets.converters.msr_action3d import (
-    MSR_TO_NTU, convert_msr_action3d, msr_to_ntu, parse_msr_name,
-    read_msr_skeleton)
+    convert_msr_action3d, msr_to_ntu, parse_msr_name, read_msr_skeleton)
 
 
 def msr_joints(num_frames, seed=0):
@@ -35,8 +35,8 @@ def test_joint_mapping():
     for n, m in one_to_one.items():
         np.testing.assert_array_equal(ntu[:, n - 1], msr[:, m - 1])
     np.testing.assert_allclose(ntu[:, 2], (2 * msr[:, 2] + msr[:, 19]) / 3)
-    assert sorted(MSR_TO_NTU) == list(range(1, 26))
-    for sources in MSR_TO_NTU.values():
+    assert sorted(NTU_FROM_KINECT_V1) == list(range(1, 26))
+    for sources in NTU_FROM_KINECT_V1.values():
         assert sum(sources.values()) == pytest.approx(1)
     # untracked frames stay zeros
     assert not msr_to_ntu(np.zeros((2, 20, 3))).any()

@@ -135,6 +135,9 @@ def _set(lines, i, text):
     (lambda L: _set(L, 9, ' '.join(L[9].split()[:2] + ['inf'] +
                                    L[9].split()[3:])), 10,
      'non-finite value (inf)'),
+    # Beyond float32: a float64 check alone would let it through as inf.
+    (lambda L: _set(L, 9, ' '.join(['1e39'] + L[9].split()[1:])), 10,
+     'value 1e+39 is beyond the float32 range'),
     (lambda L: _set(L, 3, '24'), 4, 'frame 1, body 1 has 24 joints'),
     (lambda L: _set(L, 6, L[6].rsplit(' ', 1)[0]), 7,
      'expected 12 numbers, found 11'),

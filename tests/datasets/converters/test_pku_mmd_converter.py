@@ -188,6 +188,16 @@ def test_bad_skeleton_rows(tmp_path):
     path.write_text('')
     with pytest.raises(SkeletonParseError, match='empty file'):
         read_skeleton(path)
+    # A value beyond float32 would come out as -inf in the pickle.
+    write_skeleton(path, frames)
+    lines = path.read_text().splitlines()
+    lines[3] = ' '.join(lines[3].split()[:5] + ['-5e38'] +
+                        lines[3].split()[6:])
+    path.write_text('\n'.join(lines) + '\n')
+    with pytest.raises(SkeletonParseError) as info:
+        read_skeleton(path)
+    assert info.value.line == 4
+    assert 'value -5e+38 is beyond the float32 range' in info.value.msg
 
 
 def test_real_skeleton_file(tmp_path):

@@ -1,3 +1,5 @@
+import math
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -139,3 +141,79 @@ def test_counters_and_prototypes_round_trip_through_state_dict():
     torch.testing.assert_close(fresh.prototypes, head.prototypes)
     assert fresh._samples_seen == 16 and int(fresh.samples_seen) == 16
     assert fresh._steps_since_refresh == head._steps_since_refresh == 2
+
+
+# -- the two loss forms ------------------------------------------------------
+def _fixed_positives(head, positives, keep):
+    head.generate = lambda keys: (positives, keep)
+
+
+@pytest.mark.parametrize('form', ['official', 'nce', 'multipos'])
+def test_loss_forms_against_a_hand_computation(form):
+    torch.manual_seed(3)
+    head = _head(warmup_samples=0, loss_form=form, loss_weight=1.5,
+                 temperature=0.1)
+    q, k, queue = _unit(2, 8), _unit(2, 8), _unit(32, 8)
+    positives = _unit(2, 5, 8)
+    keep = torch.tensor([[1, 0, 1, 1, 0], [0, 0, 0, 1, 1]], dtype=torch.bool)
+    head.refresh_prototypes(queue, 0)
+    _fixed_positives(head, positives, keep)
+    out = head.loss(q, k, queue, 0, num_new_keys=2)
+    terms = []
+    for n in range(2):
+        neg = [math.exp(float(q[n] @ key) / 0.1) for key in queue]
+        pos = [math.exp(float(q[n] @ positives[n, p]) / 0.1)
+               for p in range(5) if keep[n, p]]
+        if form == 'multipos':  # one term per anchor
+            terms.append(-math.log(sum(pos) / (sum(pos) + sum(neg))))
+            continue
+        for e in pos:
+            terms.append(-math.log(e) if form == 'official' else
+                         -math.log(e / (e + sum(neg))))
+    expected = 1.5 * sum(terms) / len(terms)
+    assert out['loss_halp'].item() == pytest.approx(expected, rel=1e-5)
+    assert out['halp_kept'].item() == 5
+    sims = (q[:, None] * positives).sum(-1)[keep]
+    assert out['halp_pos_sim'].item() == pytest.approx(sims.mean().item(),
+                                                       rel=1e-5)
+    head.weight_scale = 0.5  # set by a HaLPScheduleHook ramp
+    assert head.loss(q, k, queue, 0, 2)['loss_halp'].item() == \
+        pytest.approx(expected / 2, rel=1e-5)
+
+
+def test_nce_forms_push_away_from_every_negative():
+    """Gradient descent on the NCE forms lowers the query's similarity to
+    every queue key (its gradient w.r.t. each negative logit is a softmax
+    weight > 0) while raising it to the positives; the official form does
+    not look at the negatives at all."""
+    torch.manual_seed(4)
+    queue = _unit(32, 8)
+    positives, keep = _unit(3, 4, 8), torch.ones(3, 4, dtype=torch.bool)
+    grads = {}
+    for form in ('official', 'nce', 'multipos'):
+        head = _head(warmup_samples=0, loss_form=form)
+        head.refresh_prototypes(queue, 0)
+        _fixed_positives(head, positives, keep)
+        q = _unit(3, 8).requires_grad_()
+        neg_sim = (q.detach() @ queue.T).requires_grad_()
+        pos = head.loss(q, q, queue, 0, 3, neg_sim=neg_sim)['loss_halp']
+        pos.backward()
+        grads[form] = neg_sim.grad
+    assert (grads['nce'] > 0).all() and (grads['multipos'] > 0).all()
+    assert grads['official'] is None or not grads['official'].any()
+
+
+def test_nce_form_computes_the_negatives_when_not_given():
+    torch.manual_seed(5)
+    head = _head(warmup_samples=0, loss_form='nce')
+    q, queue = _unit(2, 8), _unit(32, 8)
+    head.refresh_prototypes(queue, 0)
+    _fixed_positives(head, _unit(2, 5, 8), torch.ones(2, 5, dtype=torch.bool))
+    given = head.loss(q, q, queue, 0, 2, neg_sim=q @ queue.T)['loss_halp']
+    computed = head.loss(q, q, queue, 0, 2)['loss_halp']
+    assert given.item() == pytest.approx(computed.item(), rel=1e-6)
+
+
+def test_unknown_loss_form_is_refused():
+    with pytest.raises(ValueError, match='loss_form must be one of'):
+        _head(loss_form='supcon')

@@ -62,7 +62,7 @@ def test_loss_outputs_and_halp_switch_on():
     model = _model(queue_len=8)
     first = model(_batch(n=4), mode='loss')
     assert set(first) == {'loss_moco', 'loss_halp', 'halp_generated',
-                          'halp_kept'}
+                          'halp_kept', 'halp_pos_sim'}
     assert first['loss_halp'].item() == 0  # queue still random
     model(_batch(n=4), mode='loss')
     third = model(_batch(n=4), mode='loss')  # 8 real keys queued

@@ -14,7 +14,7 @@ import sys
 
 from halp_mmaction.datasets.converters.cli import add_common_args, main
 from halp_mmaction.datasets.converters.official_npy import (
-    PARTS, convert_official_npy)
+    DEFAULT_NUM_CLASSES, PARTS, convert_official_npy)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,13 +28,17 @@ def build_parser() -> argparse.ArgumentParser:
                         'xview, xset or xsetup, else xsub)')
     parser.add_argument('--parts', nargs='+', default=list(PARTS),
                         help='parts to convert (default: train val)')
+    parser.add_argument('--num-classes', type=int,
+                        default=DEFAULT_NUM_CLASSES,
+                        help='labels must lie in 0..N-1 (default: '
+                        f'{DEFAULT_NUM_CLASSES}; NTU-60: 60, PKU-MMD II: 51)')
     add_common_args(parser)
     return parser
 
 
 def to_kwargs(args: argparse.Namespace) -> dict:
     return dict(data_dir=args.data_dir, split_name=args.split_name,
-                parts=args.parts)
+                parts=args.parts, num_classes=args.num_classes)
 
 
 def cli(argv=None) -> int:

@@ -1,12 +1,19 @@
 # MSR Action3D cross-subject (20 classes; odd subjects train, even test),
-# labelled: one person, 32-frame clips (the median sequence has 39 frames).
-# The pickle is the converter's output normalised once by
-# tools/benchmarks/msr_action3d.py (centred on the hip centre in every frame,
-# unit mean joint distance per sequence), hence no PreNormalize3D.
+# labelled: one person, 32-frame clips (the median sequence has 39 frames),
+# normalised as in pretraining (configs/_base_/datasets/
+# msr_action3d_xsub_ssl.py: hip-centred per frame, unit scale, no rotation).
 _base_ = ['./skeleton_cls.py']
-ann_file = 'data/skeleton/msr_action3d_3d_hipnorm.pkl'
+ann_file = 'data/skeleton/msr_action3d_3d.pkl'
 clip_len = 32
-train_pipeline = [
+normalize = [
+    dict(
+        type='SkeletonNormalize3D',
+        centre_joint=0,
+        zaxis=None,
+        xaxis=None,
+        unit_scale=True)
+]
+train_pipeline = normalize + [
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,
@@ -15,7 +22,7 @@ train_pipeline = [
     dict(type='FormatGCNInput', num_person=1),
     dict(type='PackActionInputs'),
 ]
-test_pipeline = [
+test_pipeline = normalize + [
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,

@@ -4,8 +4,8 @@
 #
 # Views as in the official evaluation: training clips are a random crop of
 # U(0.5, 1) of the valid frames, test clips the centred 95 %, both resized
-# to 64 frames. Normalised as in pretraining, with VectorizedPreNormalize3D
-# (MMAction2's PreNormalize3D without its per-frame loop; see
+# to 64 frames. Normalised as in pretraining, with the official
+# preprocessing (SkeletonNormalize3D; see
 # configs/_base_/datasets/ntu60_xsub_ssl.py).
 dataset_type = 'SkeletonPoseDataset'
 ann_file = 'data/skeleton/ntu60_3d.pkl'
@@ -13,7 +13,7 @@ clip_len = 64
 num_person = 2
 
 train_pipeline = [
-    dict(type='VectorizedPreNormalize3D'),
+    dict(type='SkeletonNormalize3D'),
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,
@@ -23,7 +23,7 @@ train_pipeline = [
     dict(type='PackActionInputs'),
 ]
 test_pipeline = [
-    dict(type='VectorizedPreNormalize3D'),
+    dict(type='SkeletonNormalize3D'),
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,

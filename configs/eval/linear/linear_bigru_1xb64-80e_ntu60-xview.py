@@ -1,0 +1,6 @@
+_base_ = [
+    '../../_base_/eval/models/linear_bigru.py',
+    '../../_base_/eval/datasets/ntu60_xview_cls.py',
+    '../../_base_/eval/schedules/sgd_linear_80e.py',
+    '../../_base_/default_runtime.py'
+]

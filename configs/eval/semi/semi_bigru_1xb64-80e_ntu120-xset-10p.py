@@ -1,0 +1,18 @@
+# Semi-supervised: the pretrained BiGRU fine-tuned (whole network) on a
+# seeded, class-balanced 10 % of the labelled NTU-120 cross-setup training
+# set, tested on the full val split. tools/eval/semi_supervised.py repeats it
+# over seeds and reports mean +- std; `balanced=False` draws uniformly, as
+# the official feeder does.
+_base_ = ['../finetune/finetune_bigru_1xb64-80e_ntu120-xset.py']
+
+labelled_ratio = 0.1
+train_dataloader = dict(
+    # Small subsets may hold fewer samples than a batch.
+    drop_last=False,
+    dataset=dict(
+        _delete_=True,
+        type='LabelledSubsetDataset',
+        ratio=labelled_ratio,
+        seed=0,
+        balanced=True,
+        dataset={{_base_.train_dataloader.dataset}}))

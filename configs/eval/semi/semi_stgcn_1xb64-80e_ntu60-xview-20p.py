@@ -1,0 +1,5 @@
+# Semi-supervised with 20 % of the labelled training set (see the 10 % config).
+_base_ = ['./semi_stgcn_1xb64-80e_ntu60-xview-10p.py']
+
+labelled_ratio = 0.2
+train_dataloader = dict(dataset=dict(ratio=labelled_ratio))

@@ -1,0 +1,5 @@
+# Transfer, linear: a BiGRU pretrained on NTU-120 (cross-subject training set)
+# is frozen and probed on PKU-MMD II cross-subject. Everything is the
+# in-domain PKU-MMD II linear config; only the checkpoint comes from NTU-120:
+#   python tools/eval/train_classifier.py THIS_CONFIG NTU120_PRETRAIN.pth
+_base_ = ['../linear/linear_bigru_1xb64-80e_pku-mmd2-xsub.py']

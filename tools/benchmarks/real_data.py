@@ -1,0 +1,474 @@
+"""Benchmark on real recordings: HaLP against MoCo over seeds, against a
+randomly initialised encoder and against the raw poses, on a CPU.
+
+    python tools/benchmarks/real_data.py --dataset nw_ucla \\
+        --data-root ../shared/data/nw_ucla/all_sqe --work-dir work_dirs/ucla \\
+        --out ucla_results.json --seeds 0 1 2 \\
+        [--transfer-data-root ../shared/data/msr_action3d]
+    python tools/benchmarks/real_data.py --dataset msr_action3d \\
+        --data-root ../shared/data/msr_action3d --work-dir work_dirs/msr \\
+        --out msr_results.json --seeds 0 1 2
+
+Steps (each prints its progress):
+
+1. Convert the raw files with the dataset's converter
+   (``halp_mmaction.datasets.converters``) into the work dir.
+2. Pretrain every method (``--methods``, HaLP and MoCo by default) with
+   every seed through ``tools/train.py`` on the dataset's pretraining
+   configs (``DATASETS`` below): same model, views, schedule and data for
+   every method, ``--jobs`` runs side by side (one thread each; default 2,
+   this machine's cores). The configs normalise the poses in their
+   pipelines (``SkeletonNormalize3D``), so every method sees the same input.
+3. Probe, on the protocol's train and test splits, each pretrained encoder,
+   the same encoder randomly initialised (one per seed) and the raw poses
+   (the test pipeline's output, flattened): the cosine 1-NN and the linear
+   probe of :mod:`halp_mmaction.evaluation.probes` (logistic regression, C by
+   leave-one-group-out cross-validation over the protocol's groups on the
+   training split: views for N-UCLA's cross-view split, subjects for MSR
+   Action3D's cross-subject one). Features are the pooled backbone output of
+   the whole sequence (the config's test pipeline).
+4. With ``--transfer-data-root`` (N-UCLA only): the N-UCLA encoders probed
+   on MSR Action3D's cross-subject split (pretrained on one set, evaluated
+   on another: the transfer protocol in small), with the raw poses of MSR as
+   its reference.
+
+RESULTS.json: ``dataset``, ``seeds``, ``methods`` (per method: ``seeds``,
+the mean, std (n - 1) and per-seed values of ``linear_top1`` and
+``knn1_top1``, and ``pretrain_seconds``), ``paired_with_moco`` (each HaLP
+run minus the MoCo run of the same seed, which is the same run until HaLP
+switches on: mean, std, standard error and per-seed differences),
+``transfer`` and ``transfer_paired_with_moco`` (the same for the transfer
+rows) and a Markdown ``table``, also printed at the end. Variants of HaLP
+(``--halp-variant NAME --halp-cfg-options ...``) share the MoCo runs of a
+work dir with ``--reuse``.
+``WORK_DIR/benchmark_details.json`` has each probe's chosen C and its
+cross-validation accuracy.
+"""
+import os
+
+if __name__ == '__main__':
+    # Single-threaded BLAS/OpenMP, set before numpy loads: on a shared
+    # 2-core machine multi-threaded scikit-learn fits ran 25x slower
+    # (oversubscription), not faster.
+    for _var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS',
+                 'MKL_NUM_THREADS'):
+        os.environ.setdefault(_var, '1')
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os.path as osp  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from typing import Dict, List, Optional, Sequence  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from halp_mmaction.engine.config_options import (  # noqa: E402
+    ann_file_options, merged_config)
+CONFIGS = osp.join(REPO_ROOT, 'configs')
+
+# What each dataset needs: converter, pickle, protocol splits, the group the
+# linear probe's cross-validation leaves out, and the pretraining configs.
+DATASETS = dict(
+    nw_ucla=dict(
+        converter='convert_nw_ucla',
+        skip_invalid=False,
+        pickle='nw_ucla_3d.pkl',
+        splits=('xview_train', 'xview_val'),
+        group='view_of',
+        configs=dict(
+            halp='halp/halp_stgcn-tiny_1xb16-100e_nw-ucla-xview.py',
+            moco='moco/moco_stgcn-tiny_1xb16-100e_nw-ucla-xview.py')),
+    msr_action3d=dict(
+        converter='convert_msr_action3d',
+        # a13_s09_e02 is all zeros
+        skip_invalid=True,
+        pickle='msr_action3d_3d.pkl',
+        splits=('xsub_train', 'xsub_val'),
+        group='subject_of',
+        configs=dict(
+            halp='halp/halp_stgcn-tiny_1xb16-200e_msr-xsub.py',
+            moco='moco/moco_stgcn-tiny_1xb16-200e_msr-xsub.py')),
+)
+METRICS = ('linear_top1', 'knn1_top1')
+
+
+def log(msg: str) -> None:
+    print(f'[{time.strftime("%H:%M:%S")}] {msg}', flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description='HaLP vs MoCo vs baselines on real skeleton data')
+    parser.add_argument('--dataset', choices=sorted(DATASETS),
+                        required=True)
+    parser.add_argument('--data-root', required=True,
+                        help="folder of the dataset's raw files")
+    parser.add_argument('--work-dir', required=True)
+    parser.add_argument('--out', required=True, help='RESULTS.json')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0])
+    parser.add_argument('--methods', nargs='+', choices=('halp', 'moco'),
+                        default=['halp', 'moco'],
+                        help='self-supervised methods to pretrain (default: '
+                        'both; the baselines always run)')
+    parser.add_argument('--epochs', type=int, default=None,
+                        help="pretraining epochs (default: the configs')")
+    parser.add_argument('--jobs', type=int, default=2,
+                        help='pretraining runs side by side (default: 2)')
+    parser.add_argument('--reuse', action='store_true',
+                        help='reuse pretraining checkpoints found in the '
+                        'work dir')
+    parser.add_argument('--transfer-data-root',
+                        help='MSR Action3D raw files: also probe the '
+                        'encoders there (N-UCLA only)')
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        metavar='KEY=VALUE',
+                        help='override settings of every pretraining config '
+                        '(and of the random encoder), as tools/train.py')
+    parser.add_argument('--halp-cfg-options', nargs='+', default=[],
+                        metavar='KEY=VALUE',
+                        help='override settings of the HaLP config only')
+    parser.add_argument('--halp-variant',
+                        help='a name for a HaLP variant set by '
+                        '--halp-cfg-options: its runs and rows are '
+                        '"halp-NAME", so that variants and the MoCo control '
+                        'can share one work dir (with --reuse)')
+    return parser
+
+
+# -- data -------------------------------------------------------------------
+def convert(dataset: str, data_root: str, work_dir: str) -> str:
+    """The dataset's pickle in the work dir (converted once)."""
+    from halp_mmaction.datasets import converters
+    spec = DATASETS[dataset]
+    out = osp.join(work_dir, spec['pickle'])
+    if osp.isfile(out):
+        log(f'    reusing {out}')
+        return out
+    summary = getattr(converters, spec['converter'])(
+        data_root, out, skip_invalid=spec['skip_invalid'], progress=False)
+    log('    ' + summary.format().replace('\n', '\n    '))
+    return out
+
+
+# -- pretraining ------------------------------------------------------------
+class PretrainRun:
+    """One ``tools/train.py`` run, its log echoed every 10th epoch."""
+
+    EPOCH = re.compile(r'Epoch\(train\)\s*\[(\d+)\]\[\s*(\d+)/(\d+)\]')
+
+    def __init__(self, name: str, config: str, run_dir: str, seed: int,
+                 options: Sequence[str], checkpoint: str) -> None:
+        self.name, self.checkpoint = name, checkpoint
+        self.log_file = run_dir + '.log'
+        cmd = [sys.executable, osp.join(REPO_ROOT, 'tools', 'train.py'),
+               config, '--work-dir', run_dir, '--seed', str(seed),
+               '--no-validate', '--cfg-options', *options]
+        # One thread per run: on a shared 2-core machine two single-threaded
+        # runs side by side beat two-threaded ones taking turns.
+        env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1',
+                   PYTHONUNBUFFERED='1')
+        self.start = time.time()
+        self.proc = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True)
+        self.pump = threading.Thread(target=self._pump)
+        self.pump.start()
+
+    def _pump(self) -> None:
+        with open(self.log_file, 'w') as f:
+            for line in self.proc.stdout:
+                f.write(line)
+                match = self.EPOCH.search(line)
+                if (match and int(match[1]) % 10 == 0
+                        and match[2] == match[3]) or 'Error' in line:
+                    msg = line.split(' - ')[-1].strip()[:150]
+                    print(f'    [{self.name}] {msg}', flush=True)
+
+    def wait(self) -> float:
+        code = self.proc.wait()
+        self.pump.join()
+        if code != 0 or not osp.isfile(self.checkpoint):
+            raise RuntimeError(f'{self.name} pretraining failed (exit '
+                               f'{code}); see {self.log_file}')
+        seconds = round(time.time() - self.start, 1)
+        log(f'{self.name}: pretrained in {seconds:.0f} s')
+        return seconds
+
+
+def method_name(args, method: str) -> str:
+    """The row and run-dir name of a method (``halp-VARIANT``)."""
+    if method == 'halp' and args.halp_variant:
+        return f'halp-{args.halp_variant}'
+    return method
+
+
+def pretrain(args, ann_file: str) -> Dict[tuple, tuple]:
+    """{(method, seed): (checkpoint, seconds or None)}, ``--jobs`` at once."""
+    spec = DATASETS[args.dataset]
+    pending, done, running = [], {}, []
+    for method in args.methods:
+        config = osp.join(CONFIGS, spec['configs'][method])
+        options = list(args.cfg_options)
+        if method == 'halp':
+            options += args.halp_cfg_options
+        cfg = merged_config(config, options)
+        epochs = args.epochs or cfg.train_cfg.max_epochs
+        for seed in args.seeds:
+            run_dir = osp.join(args.work_dir,
+                               f'{method_name(args, method)}_seed{seed}')
+            ckpt = osp.join(run_dir, f'epoch_{epochs}.pth')
+            if args.reuse and osp.isfile(ckpt):
+                log(f'{method} seed {seed}: reusing {ckpt}')
+                done[method, seed] = (ckpt, None)
+                continue
+            pending.append((method, seed, config, run_dir, ckpt, options + [
+                *ann_file_options(cfg, ann_file),
+                f'train_cfg.max_epochs={epochs}',
+                f'default_hooks.checkpoint.interval={epochs}',
+            ] + [f'param_scheduler.{i}.T_max={epochs}'
+                 for i, s in enumerate(cfg.param_scheduler)
+                 if 'T_max' in s]))
+    while pending or running:
+        while pending and len(running) < max(1, args.jobs):
+            method, seed, config, run_dir, ckpt, options = pending.pop(0)
+            log(f'{method} seed {seed}: pretraining -> {run_dir}')
+            running.append((method, seed, PretrainRun(
+                f'{method} s{seed}', config, run_dir, seed, options, ckpt)))
+        method, seed, run = running.pop(0)
+        done[method, seed] = (run.checkpoint, run.wait())
+    return done
+
+
+# -- probes -----------------------------------------------------------------
+def split_loader(cfg, ann_file: str, split: str):
+    from halp_mmaction.evaluation import eval_dataset_cfg, sequential_loader
+    dataset = eval_dataset_cfg(cfg.test_dataloader, 'query', split)
+    dataset['ann_file'] = ann_file
+    return sequential_loader(dataset)
+
+
+def probe_splits(train, test, group_of) -> dict:
+    """1-NN and linear probe of ``(features, labels, names)`` splits."""
+    from halp_mmaction.evaluation import knn_top1, linear_probe
+    linear, details = linear_probe(
+        train[0], train[1], test[0], test[1],
+        groups=[group_of(name) for name in train[2]])
+    return dict(linear_top1=round(linear, 2),
+                knn1_top1=round(knn_top1(*train[:2], *test[:2]), 2),
+                details=details)
+
+
+def encoder_probe(cfg, checkpoint: Optional[str], ann_file: str, splits,
+                  group_of, seed: int) -> dict:
+    """Probe the encoder of a checkpoint (None: randomly initialised with
+    ``seed``) on the pickle's ``splits``."""
+    import torch
+
+    from halp_mmaction.evaluation import (extract_features, load_encoder,
+                                          sample_names)
+    torch.manual_seed(seed)  # the random-encoder baseline's init
+    model = load_encoder(cfg.model, checkpoint)
+    parts = []
+    for split in splits:
+        loader = split_loader(cfg, ann_file, split)
+        feats, labels, _ = extract_features(model, loader)
+        parts.append((feats, labels, sample_names(loader.dataset)))
+    return probe_splits(*parts, group_of)
+
+
+def raw_pose_probe(cfg, ann_file: str, splits, group_of) -> dict:
+    from halp_mmaction.evaluation import flattened_inputs
+    parts = [flattened_inputs(split_loader(cfg, ann_file, split))
+             for split in splits]
+    return probe_splits(*parts, group_of)
+
+
+# -- results ----------------------------------------------------------------
+def summarise(rows: Dict[str, List[dict]]) -> dict:
+    """Per method: mean, std (n - 1) and per-seed values of each metric."""
+    out = {}
+    for method, runs in rows.items():
+        entry = dict(seeds=[r['seed'] for r in runs
+                            if r['seed'] is not None])
+        for key in (*METRICS, 'pretrain_seconds'):
+            values = [r.get(key) for r in runs]
+            if any(v is None for v in values):
+                entry[key] = dict(per_seed=values)
+                continue
+            values = np.asarray(values, dtype=float)
+            entry[key] = dict(
+                mean=round(float(values.mean()), 2),
+                std=round(float(values.std(ddof=1)), 2)
+                if len(values) > 1 else 0.0,
+                per_seed=[round(float(v), 2) for v in values])
+        out[method] = entry
+    return out
+
+
+def paired_with_moco(summary: dict) -> dict:
+    """Each HaLP run against the MoCo run of the same seed.
+
+    With one seed, a HaLP run and its MoCo control are the same run until
+    HaLP switches on (same draws, same steps), so their per-seed difference
+    isolates what HaLP changed; its spread over seeds is far smaller than
+    the spread of either method over seeds.
+    """
+    moco = summary.get('moco')
+    out = {}
+    for method, entry in summary.items():
+        if not method.startswith('halp') or moco is None:
+            continue
+        common = [s for s in entry['seeds'] if s in moco['seeds']]
+        if not common:
+            continue
+        pairs = {}
+        for key in METRICS:
+            diff = np.array([
+                entry[key]['per_seed'][entry['seeds'].index(s)] -
+                moco[key]['per_seed'][moco['seeds'].index(s)]
+                for s in common])
+            std = float(diff.std(ddof=1)) if len(diff) > 1 else 0.0
+            pairs[key] = dict(mean=round(float(diff.mean()), 2),
+                              std=round(std, 2),
+                              se=round(std / np.sqrt(len(diff)), 2),
+                              per_seed=[round(float(d), 2) for d in diff])
+        out[method] = dict(seeds=common, **pairs)
+    return out
+
+
+def markdown(summary: dict, title: str, paired: Optional[dict] = None) -> str:
+    def cell(entry):
+        if 'mean' not in entry:
+            return '-'
+        n = len(entry['per_seed'])
+        return f'{entry["mean"]:.1f}' + (
+            f' ± {entry["std"]:.1f}' if n > 1 else '')
+
+    lines = [f'{title}', '',
+             '| method | linear top-1 (%) | 1-NN top-1 (%) | seeds | '
+             'pretraining (s) |', '| --- | --- | --- | --- | --- |']
+    for method, entry in summary.items():
+        seeds = ' '.join(map(str, entry['seeds'])) or '-'
+        lines.append(f'| {method} | {cell(entry["linear_top1"])} | '
+                     f'{cell(entry["knn1_top1"])} | {seeds} | '
+                     f'{cell(entry["pretrain_seconds"])} |')
+    if paired:
+        lines += ['', 'minus MoCo of the same seed (mean ± standard error; '
+                  'per seed):', '',
+                  '| method | linear top-1 (points) | 1-NN top-1 (points) |',
+                  '| --- | --- | --- |']
+        for method, entry in paired.items():
+            cells = [f'{entry[k]["mean"]:+.1f} ± {entry[k]["se"]:.1f} ('
+                     + ' / '.join(f'{d:+.1f}' for d in entry[k]['per_seed'])
+                     + ')' for k in METRICS]
+            lines.append(f'| {method} | {cells[0]} | {cells[1]} |')
+    return '\n'.join(lines)
+
+
+# -- main -------------------------------------------------------------------
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    if args.transfer_data_root and args.dataset != 'nw_ucla':
+        raise SystemExit('error: --transfer-data-root needs --dataset '
+                         'nw_ucla (N-UCLA encoders probed on MSR Action3D)')
+    start = time.time()
+    os.makedirs(args.work_dir, exist_ok=True)
+    args.work_dir = osp.abspath(args.work_dir)
+    import torch
+    from mmengine.logging import MMLogger
+    torch.set_num_threads(1)
+    # The probes build models and datasets outside a Runner: keep their INFO
+    # logs (every initialised tensor) off the progress output.
+    MMLogger.get_instance('real_data_benchmark', log_level='WARNING')
+    warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
+    from mmengine.registry import init_default_scope
+
+    import halp_mmaction  # noqa: F401  (compat fixes + registration)
+    from halp_mmaction.datasets import sample_names as names
+    init_default_scope('mmaction')
+
+    spec = DATASETS[args.dataset]
+    log(f'1/4 converting {args.dataset}')
+    ann_file = convert(args.dataset, args.data_root, args.work_dir)
+    log(f'2/4 pretraining {", ".join(args.methods)}, seeds {args.seeds}, '
+        f'{args.jobs} at a time')
+    runs = pretrain(args, ann_file)
+
+    log(f'3/4 probes on {" / ".join(spec["splits"])}')
+    group_of = getattr(names, spec['group'])
+    moco_cfg = merged_config(osp.join(CONFIGS, spec['configs']['moco']),
+                             args.cfg_options)
+    rows, details = {}, {}
+    targets = [(args.dataset, ann_file, spec['splits'], group_of)]
+    if args.transfer_data_root:
+        msr = DATASETS['msr_action3d']
+        log('    converting msr_action3d for the transfer rows')
+        targets.append((
+            'msr_action3d',
+            convert('msr_action3d', args.transfer_data_root, args.work_dir),
+            msr['splits'], getattr(names, msr['group'])))
+
+    def record(target, method, seed, result, seconds=None):
+        key = method if target == args.dataset else f'{method} -> {target}'
+        details.setdefault(key, []).append(
+            dict(seed=seed, **result.pop('details')))
+        rows.setdefault(key, []).append(
+            dict(seed=seed, pretrain_seconds=seconds, **result))
+        log(f'    {key} (seed {seed}): linear {result["linear_top1"]:.1f} '
+            f'%, 1-NN {result["knn1_top1"]:.1f} %')
+
+    for method in args.methods:
+        cfg = merged_config(
+            osp.join(CONFIGS, spec['configs'][method]),
+            args.cfg_options + (args.halp_cfg_options
+                                if method == 'halp' else []))
+        for seed in args.seeds:
+            ckpt, seconds = runs[method, seed]
+            for target, pkl, splits, group in targets:
+                record(target, method_name(args, method), seed,
+                       encoder_probe(cfg, ckpt, pkl, splits, group, seed),
+                       seconds)
+    for seed in args.seeds:
+        for target, pkl, splits, group in targets:
+            record(target, 'random_encoder', seed,
+                   encoder_probe(moco_cfg, None, pkl, splits, group, seed))
+    for target, pkl, splits, group in targets:
+        record(target, 'raw_poses', None,
+               raw_pose_probe(moco_cfg, pkl, splits, group))
+
+    log('4/4 results')
+    summary = summarise({k: v for k, v in rows.items() if '->' not in k})
+    transfer = summarise({k.split(' -> ')[0]: v for k, v in rows.items()
+                          if '->' in k})
+    paired = paired_with_moco(summary)
+    transfer_paired = paired_with_moco(transfer)
+    table = markdown(summary, f'{args.dataset}, seeds {args.seeds}', paired)
+    if transfer:
+        table += '\n\n' + markdown(
+            transfer, 'transfer: encoders pretrained on '
+            f'{args.dataset}, probed on msr_action3d', transfer_paired)
+    results = dict(dataset=args.dataset, seeds=args.seeds, methods=summary,
+                   paired_with_moco=paired, transfer=transfer,
+                   transfer_paired_with_moco=transfer_paired, table=table,
+                   configs={m: spec['configs'][m] for m in args.methods},
+                   cfg_options=args.cfg_options,
+                   halp_variant=args.halp_variant,
+                   halp_cfg_options=args.halp_cfg_options,
+                   seconds_in_all=round(time.time() - start, 1))
+    with open(args.out, 'w') as f:
+        json.dump(results, f, indent=2)
+    with open(osp.join(args.work_dir, 'benchmark_details.json'), 'w') as f:
+        json.dump(details, f, indent=2)
+    print('\n' + table + '\n')
+    log(f'wrote {args.out} ({time.time() - start:.0f} s in all)')
+    return results
+
+
+if __name__ == '__main__':
+    main()
