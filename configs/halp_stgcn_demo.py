@@ -3,25 +3,27 @@
 # minutes on 2 CPU cores and reports the 1-NN kNN top-1 on the demo's
 # cross-subject val split every 10 epochs (12 classes: chance is 8.3 %).
 _base_ = [
-    './_base_/models/halp_stgcn.py', './_base_/datasets/ntu60_xsub_ssl.py',
-    './_base_/models/halp_small_data.py', './_base_/default_runtime.py'
+    './_base_/models/halp_stgcn-tiny.py',
+    './_base_/datasets/ntu60_xsub_ssl.py', './_base_/default_runtime.py'
 ]
 
+# The small-data HaLP head of halp_stgcn-tiny.py (10 prototypes from the 128
+# newest keys every 5 iterations, the positives inside the contrastive
+# softmax) on a narrower, deeper ST-GCN.
 model = dict(
     backbone=dict(
         base_channels=16, num_stages=4, inflate_stages=[3], down_stages=[3]),
     neck=dict(in_channels=32, hid_channels=128, out_channels=64),
     queue_len=256,
-    feat_dim=64,
-    # The small-data HaLP head (_base_/models/halp_small_data.py): 10
-    # prototypes from the 128 newest keys every 5 iterations, the positives
-    # inside the contrastive softmax.
-    halp_head=_base_.halp_small_data)
+    feat_dim=64)
 # As the official recipe (MoCo first, HaLP on top of that checkpoint), plain
 # MoCo for the first half, then HaLP. Switched on from scratch, HaLP's pull
 # outweighs the contrast of this small queue and the embedding collapses.
-custom_hooks = _base_.custom_hooks + [
-    dict(type='HaLPScheduleHook', start_fraction=0.5)
+# The key momentum is the recipe's 0.999.
+custom_hooks = [
+    dict(type='MomentumUpdateHook', momentum=0.999),
+    dict(type='RandomStateHook'),
+    dict(type='HaLPScheduleHook', start_fraction=0.5),
 ]
 
 clip_len = 32

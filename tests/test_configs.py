@@ -103,6 +103,8 @@ _BUILT = set()
 def test_config_builds(path: Path, skeleton_pickle):
     cfg = load_config(path)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
+    # The head lives in the model only: no stray top-level copy of it.
+    assert not {'halp_head', 'halp_small_data'} & set(cfg.keys())
     assert cfg.model.queue_len % cfg.train_dataloader.batch_size == 0
     key = json.dumps([cfg.model.to_dict(), cfg.optim_wrapper.to_dict()],
                      sort_keys=True)
@@ -229,6 +231,7 @@ def test_small_data_halp_config_is_its_moco_control_plus_halp(path: Path):
     moco = load_config(CONFIG_DIR / 'moco' / path.name.replace('halp_',
                                                                'moco_'))
     head = halp.model.pop('halp_head')
+    assert moco.model.pop('halp_head', None) is None
     assert halp.model == moco.model
     for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
                 'param_scheduler', 'train_cfg', 'randomness'):

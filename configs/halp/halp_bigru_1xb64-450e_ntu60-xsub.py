@@ -3,7 +3,7 @@
 _base_ = [
     '../_base_/models/halp_bigru.py',
     '../_base_/datasets/ntu60_xsub_ssl.py',
-    '../_base_/schedules/sgd_halp_450e.py',
+    '../_base_/schedules/sgd_ntu_450e.py',
     '../_base_/ssl_runtime.py',
 ]
 

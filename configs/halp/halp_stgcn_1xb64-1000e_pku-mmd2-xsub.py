@@ -3,7 +3,7 @@
 _base_ = [
     '../_base_/models/halp_stgcn.py',
     '../_base_/datasets/pku_mmd2_xsub_ssl.py',
-    '../_base_/schedules/sgd_halp_1000e.py',
+    '../_base_/schedules/sgd_pku-mmd2_1000e.py',
     '../_base_/ssl_runtime.py',
 ]
 

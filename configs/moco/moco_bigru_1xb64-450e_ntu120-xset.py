@@ -4,6 +4,6 @@
 _base_ = [
     '../_base_/models/moco_bigru.py',
     '../_base_/datasets/ntu120_xset_ssl.py',
-    '../_base_/schedules/sgd_halp_450e.py',
+    '../_base_/schedules/sgd_ntu_450e.py',
     '../_base_/ssl_runtime.py',
 ]

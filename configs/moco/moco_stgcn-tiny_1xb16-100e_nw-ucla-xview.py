@@ -1,30 +1,10 @@
-# MoCo v2 on N-UCLA cross-view: the control of the HaLP config beside it
-# (same model, views, schedule and seed); pretrains on the 1,020 training
-# sequences of views 1 and 2 (labels unused) in about 35 minutes on one CPU
-# core. tools/benchmarks/real_data.py --dataset nw_ucla runs both and
-# probes them.
-#
-# The tiny ST-GCN at twice its width (64 channels, the last block 128: a
-# 128-d feature): on N-UCLA's 1,020 sequences it gave linear / 1-NN 84.5 /
-# 79.3 % against 82.1 / 76.5 % at 32 channels (MoCo, 100 epochs, seed 0).
-_base_ = [
-    '../_base_/models/moco_stgcn-tiny.py',
-    '../_base_/datasets/nw_ucla_xview_ssl.py',
-    '../_base_/schedules/sgd_cosine_ssl.py',
-    '../_base_/default_runtime.py',
-]
+# MoCo v2 on N-UCLA cross-view, the control of the HaLP config: the same
+# model, views, schedule and seed without the HaLP head (and so without its
+# schedule). With one seed the two runs are the same run until HaLP switches
+# on at epoch 51.
+_base_ = ['../halp/halp_stgcn-tiny_1xb16-100e_nw-ucla-xview.py']
 
-model = dict(
-    backbone=dict(base_channels=64),
-    neck=dict(in_channels=128, hid_channels=256, out_channels=128),
-    feat_dim=128)
-max_epochs = 100
-train_cfg = dict(max_epochs=max_epochs)
-param_scheduler = [
-    dict(type='CosineAnnealingLR', by_epoch=True, T_max=max_epochs,
-         eta_min=0)
+model = dict(halp_head=None)
+custom_hooks = [
+    h for h in _base_.custom_hooks if h['type'] != 'HaLPScheduleHook'
 ]
-default_hooks = dict(
-    logger=dict(interval=63),
-    checkpoint=dict(interval=max_epochs, save_best=None))
-randomness = dict(seed=0)

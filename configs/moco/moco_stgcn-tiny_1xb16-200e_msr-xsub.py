@@ -1,24 +1,10 @@
-# MoCo v2 on MSR Action3D cross-subject: the control of the HaLP config
-# beside it (same model, views, schedule and seed); pretrains on the 291
-# training sequences (odd subjects, labels unused) in about 10 minutes on
-# one CPU core. tools/benchmarks/real_data.py --dataset msr_action3d (and
-# tools/benchmarks/msr_action3d.py) run both and probe them.
-_base_ = [
-    '../_base_/models/moco_stgcn-tiny.py',
-    '../_base_/datasets/msr_action3d_xsub_ssl.py',
-    '../_base_/schedules/sgd_cosine_ssl.py',
-    '../_base_/default_runtime.py',
-]
+# MoCo v2 on MSR Action3D cross-subject, the control of the HaLP config: the
+# same model, views, schedule and seed without the HaLP head (and so without
+# its schedule). With one seed the two runs are the same run until HaLP
+# switches on at epoch 101.
+_base_ = ['../halp/halp_stgcn-tiny_1xb16-200e_msr-xsub.py']
 
-# 256 keys: the queue stays below the 291 training sequences.
-model = dict(queue_len=256)
-max_epochs = 200
-train_cfg = dict(max_epochs=max_epochs)
-param_scheduler = [
-    dict(type='CosineAnnealingLR', by_epoch=True, T_max=max_epochs,
-         eta_min=0)
+model = dict(halp_head=None)
+custom_hooks = [
+    h for h in _base_.custom_hooks if h['type'] != 'HaLPScheduleHook'
 ]
-default_hooks = dict(
-    logger=dict(interval=18),
-    checkpoint=dict(interval=max_epochs, save_best=None))
-randomness = dict(seed=0)

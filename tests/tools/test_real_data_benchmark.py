@@ -3,7 +3,9 @@ the summary, the raw-pose baselines on the real recordings in ../shared/data
 and a whole run in small (skipped when the data is absent)."""
 import importlib.util
 import json
+import os
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -68,6 +70,19 @@ def test_halp_against_moco_of_the_same_seed():
     assert 'moco' not in paired
     table = bench.markdown(summary, 't', paired)
     assert '| halp | +2.0 ± 0.6 (+2.0 / +1.0 / +3.0) |' in table
+
+
+def test_reused_run_reports_its_own_duration(tmp_path):
+    bench = _tool('real_data')
+    run = tmp_path / 'halp_seed0'
+    (run / '20261201_232522').mkdir(parents=True)
+    ckpt = run / 'epoch_100.pth'
+    ckpt.write_bytes(b'')
+    start = time.mktime(time.strptime('20261201_232522', '%Y%m%d_%H%M%S'))
+    os.utime(ckpt, (start + 2683, start + 2683))
+    assert bench.reused_seconds(str(run), str(ckpt)) == 2683.0
+    (run / '20261202_010000').mkdir()  # resumed: no single duration
+    assert bench.reused_seconds(str(run), str(ckpt)) is None
 
 
 def test_transfer_needs_n_ucla():

@@ -34,7 +34,8 @@ Steps (each prints its progress):
 
 RESULTS.json: ``dataset``, ``seeds``, ``methods`` (per method: ``seeds``,
 the mean, std (n - 1) and per-seed values of ``linear_top1`` and
-``knn1_top1``, and ``pretrain_seconds``), ``paired_with_moco`` (each HaLP
+``knn1_top1``, and ``pretrain_seconds``, for a reused run from the start
+of its log folder to its checkpoint), ``paired_with_moco`` (each HaLP
 run minus the MoCo run of the same seed, which is the same run until HaLP
 switches on: mean, std, standard error and per-seed differences),
 ``transfer`` and ``transfer_paired_with_moco`` (the same for the transfer
@@ -189,6 +190,9 @@ class PretrainRun:
                         and match[2] == match[3]) or 'Error' in line:
                     msg = line.split(' - ')[-1].strip()[:150]
                     print(f'    [{self.name}] {msg}', flush=True)
+        # The output closes when the run ends: its own duration, even when
+        # wait() is called later, after another run.
+        self.end = time.time()
 
     def wait(self) -> float:
         code = self.proc.wait()
@@ -196,9 +200,22 @@ class PretrainRun:
         if code != 0 or not osp.isfile(self.checkpoint):
             raise RuntimeError(f'{self.name} pretraining failed (exit '
                                f'{code}); see {self.log_file}')
-        seconds = round(time.time() - self.start, 1)
+        seconds = round(self.end - self.start, 1)
         log(f'{self.name}: pretrained in {seconds:.0f} s')
         return seconds
+
+
+def reused_seconds(run_dir: str, checkpoint: str) -> Optional[float]:
+    """How long a finished run took: from its start (the name of the
+    timestamp folder mmengine made, local time) to its last checkpoint.
+    None for a run that was resumed (several folders) or has none."""
+    starts = [d for d in os.listdir(run_dir)
+              if re.fullmatch(r'\d{8}_\d{6}', d)
+              and osp.isdir(osp.join(run_dir, d))]
+    if len(starts) != 1:
+        return None
+    start = time.mktime(time.strptime(starts[0], '%Y%m%d_%H%M%S'))
+    return round(osp.getmtime(checkpoint) - start, 1)
 
 
 def method_name(args, method: str) -> str:
@@ -225,7 +242,7 @@ def pretrain(args, ann_file: str) -> Dict[tuple, tuple]:
             ckpt = osp.join(run_dir, f'epoch_{epochs}.pth')
             if args.reuse and osp.isfile(ckpt):
                 log(f'{method} seed {seed}: reusing {ckpt}')
-                done[method, seed] = (ckpt, None)
+                done[method, seed] = (ckpt, reused_seconds(run_dir, ckpt))
                 continue
             pending.append((method, seed, config, run_dir, ckpt, options + [
                 *ann_file_options(cfg, ann_file),
@@ -240,8 +257,14 @@ def pretrain(args, ann_file: str) -> Dict[tuple, tuple]:
             log(f'{method} seed {seed}: pretraining -> {run_dir}')
             running.append((method, seed, PretrainRun(
                 f'{method} s{seed}', config, run_dir, seed, options, ckpt)))
-        method, seed, run = running.pop(0)
-        done[method, seed] = (run.checkpoint, run.wait())
+        # Whichever run ends first frees its core for the next one.
+        finished = [r for r in running if r[2].proc.poll() is not None]
+        if not finished:
+            time.sleep(2)
+            continue
+        for method, seed, run in finished:
+            running.remove((method, seed, run))
+            done[method, seed] = (run.checkpoint, run.wait())
     return done
 
 
