@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 from mmengine.config import Config
+from mmengine.hooks import Hook
 from mmengine.registry import init_default_scope
 
 import halp_mmaction  # noqa: F401
@@ -100,3 +101,28 @@ def tiny_demo_cfg(work_dir, max_epochs: int, warmup_samples: int,
                                         save_best=None)
     cfg.default_hooks.logger.update(interval=1)
     return cfg
+
+
+class LossRecorder(Hook):
+    """Keeps every iteration's logged values, by global iteration."""
+
+    def __init__(self):
+        self.losses = {}
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        self.losses[runner.iter + 1] = {
+            k: float(v.detach()) for k, v in outputs.items()}
+
+
+def train_recording_losses(cfg: Config, resume_from=None):
+    """Train a config (resumed from a checkpoint if given); the runner and
+    every iteration's logged values."""
+    from mmengine.runner import Runner
+    if resume_from is not None:
+        cfg.resume, cfg.load_from = True, str(resume_from)
+    runner = Runner.from_cfg(cfg)
+    recorder = LossRecorder()
+    runner.register_hook(recorder)
+    runner.train()
+    return runner, recorder.losses

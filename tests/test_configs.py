@@ -110,7 +110,9 @@ def test_config_builds(path: Path, skeleton_pickle):
                      sort_keys=True)
     if key not in _BUILT:
         model = MODELS.build(cfg.model)
-        assert model.queue.shape[0] == cfg.model.queue_len
+        streams = getattr(model, 'encoders', dict(joint=model))
+        assert all(m.queue.shape[0] == cfg.model.queue_len
+                   for m in streams.values())
         build_optim_wrapper(model, cfg.optim_wrapper)
         _BUILT.add(key)
     for pipeline in _pipelines(cfg):
@@ -314,7 +316,7 @@ def test_stage_2_loads_a_stage_1_checkpoint(tmp_path):
     init_default_scope('mmaction')
     moco = MODELS.build(tiny_moco_cfg(halp=False))
     moco.init_weights()
-    moco._enqueue(torch.nn.functional.normalize(torch.randn(12, 8), dim=1))
+    moco.enqueue(torch.nn.functional.normalize(torch.randn(12, 8), dim=1))
     torch.save(dict(state_dict=moco.state_dict()), tmp_path / 'epoch_200.pth')
     halp = MODELS.build(tiny_moco_cfg())
     load_checkpoint(halp, str(tmp_path / 'epoch_200.pth'), strict=False)
@@ -395,3 +397,49 @@ def test_demo_config_trains_a_step():
     assert batch['inputs'].shape == (4, 2, 2, 32, 25, 3)
     losses = model(**batch, mode='loss')
     assert torch.isfinite(losses['loss_moco'])
+
+
+CMD_CONFIGS = sorted((CONFIG_DIR / 'cmd').glob('*.py'))
+
+
+def test_cmd_head_defaults_are_the_official_values():
+    import inspect
+
+    from halp_mmaction.models.heads import CMDHead
+    defaults = {k: p.default for k, p in
+                inspect.signature(CMDHead).parameters.items()}
+    assert defaults == dict(topk=8192, teacher_temperature=0.05,
+                            student_temperature=0.1, loss_weight=1.0)
+
+
+@pytest.mark.parametrize('path', CMD_CONFIGS, ids=_id)
+def test_cmd_config_is_its_single_stream_recipe_with_three_streams(path):
+    """CMD is the MoCo recipe and CMD + HaLP the HaLP recipe, each as a
+    SkeletonCMD (three streams) with the distillation; the small-data CMD
+    config is its CMD + HaLP sibling without the HaLP heads."""
+    cfg = load_config(path)
+    multi = cfg.model.to_dict()
+    assert multi.pop('type') == 'SkeletonCMD'
+    head = multi.pop('cmd_head')
+    halp = path.name.startswith('cmd-halp_')
+    if 'tiny' in path.name:  # half the queue, as 8192 of 16,384
+        assert head == dict(type='CMDHead', topk=cfg.model.queue_len // 2)
+    else:
+        assert head == dict(type='CMDHead')  # the official defaults
+    if 'tiny' in path.name and not halp:
+        source = path.with_name(path.name.replace('cmd_', 'cmd-halp_'))
+        single = load_config(source)
+        single.model.halp_head = None
+        single.custom_hooks = [h for h in single.custom_hooks
+                               if h.type != 'HaLPScheduleHook']
+    else:
+        folder, prefix = ('halp', 'halp_') if halp else ('moco', 'moco_')
+        single = load_config(CONFIG_DIR / folder / path.name.replace(
+            'cmd-halp_' if halp else 'cmd_', prefix))
+    single_model = single.model.to_dict()
+    for key in ('type', 'cmd_head'):
+        single_model.pop(key, None)
+    assert multi == single_model
+    for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
+                'param_scheduler', 'train_cfg', 'custom_hooks'):
+        assert cfg[key] == single[key], key

@@ -1,5 +1,6 @@
-"""Two CPU processes (gloo) train a tiny SkeletonMoCo + HaLP under
-mmengine's DDP wrapper, against one process on the same global batch.
+"""Two CPU processes (gloo) train a tiny SkeletonMoCo + HaLP (and a
+SkeletonCMD) under mmengine's DDP wrapper, against one process on the same
+global batch.
 
 Batch norm is frozen (eval mode) in both runs. In train mode each rank
 normalises by the statistics of its own half batch, and shuffle BN gives the
@@ -29,6 +30,14 @@ MOCO_RTOL_LATE = 1e-2  # after HaLP steps the weights differ a little
 HALP_RTOL = 3e-2    # different random positives (measured: <= 0.3 %)
 
 
+def _init_with_frozen_bn(model) -> None:
+    model.init_weights()
+    model.train()
+    for module in model.modules():
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            module.eval()
+
+
 def _build(seed: int):
     from mmaction.registry import MODELS
     from mmengine.registry import init_default_scope
@@ -41,11 +50,7 @@ def _build(seed: int):
             queue_len=QUEUE,
             halp_head=dict(num_prototypes=4, num_keys=4, interval=2,
                            num_positives=8, warmup_samples=QUEUE)))
-    model.init_weights()
-    model.train()
-    for module in model.modules():
-        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
-            module.eval()
+    _init_with_frozen_bn(model)
     # Different per-rank streams: identical prototypes need the broadcast.
     torch.manual_seed(seed)
     return model
@@ -76,19 +81,20 @@ def _train(model, wrapped, batches, rank_slice):
                 weights=[p.detach().clone() for p in model.parameters()])
 
 
-def _worker(rank: int, port: int, out_dir: str) -> None:
+def _worker(rank: int, port: int, out_dir: str, kind: str = 'halp') -> None:
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     torch.set_num_threads(1)
     dist.init_process_group('gloo', rank=rank, world_size=WORLD)
     try:
         import halp_mmaction  # noqa: F401
         from mmengine.model import MMDistributedDataParallel
-        model = _build(seed=1000 + rank)
+        build, train = KINDS[kind]
+        model = build(seed=1000 + rank)
         wrapped = MMDistributedDataParallel(model, broadcast_buffers=False)
         n = LOCAL_BATCH
-        result = _train(model, wrapped, _global_batches(),
-                        slice(rank * n, (rank + 1) * n))
-        torch.save(result, os.path.join(out_dir, f'rank{rank}.pth'))
+        result = train(model, wrapped, _global_batches(),
+                       slice(rank * n, (rank + 1) * n))
+        torch.save(result, os.path.join(out_dir, f'{kind}{rank}.pth'))
     finally:
         dist.destroy_process_group()
 
@@ -101,7 +107,7 @@ def _free_port() -> int:
 
 def test_two_processes_match_one_with_the_global_batch(tmp_path):
     mp.spawn(_worker, args=(_free_port(), str(tmp_path)), nprocs=WORLD)
-    ranks = [torch.load(tmp_path / f'rank{r}.pth', weights_only=False)
+    ranks = [torch.load(tmp_path / f'halp{r}.pth', weights_only=False)
              for r in range(WORLD)]
 
     model = _build(seed=1000)
@@ -132,3 +138,55 @@ def test_two_processes_match_one_with_the_global_batch(tmp_path):
         if halp_on:
             assert abs(got['loss_halp'] - ref['loss_halp']) <= \
                 HALP_RTOL * abs(ref['loss_halp']), (step, got, ref)
+
+
+CMD_STEPS = 3
+
+
+def _build_cmd(seed: int = 0):
+    """SkeletonCMD without HaLP: no per-rank draws, so the runs agree."""
+    from mmaction.registry import MODELS
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_moco_cfg(
+        halp=False, queue_len=QUEUE, type='SkeletonCMD',
+        cmd_head=dict(type='CMDHead', topk=8)))
+    _init_with_frozen_bn(model)
+    return model
+
+
+def _train_cmd(model, wrapped, batches, rank_slice):
+    from mmengine.optim import OptimWrapper
+    optim = OptimWrapper(torch.optim.SGD(
+        [p for p in model.parameters() if p.requires_grad], lr=0.1))
+    losses = []
+    for x in batches[:CMD_STEPS]:
+        log = wrapped.train_step(
+            dict(inputs=list(x[rank_slice]), data_samples=None), optim)
+        model.momentum_update(0.99)
+        losses.append({k: float(v.detach()) for k, v in log.items()})
+    return dict(losses=losses, queues={
+        s: e.queue.clone() for s, e in model.encoders.items()})
+
+
+KINDS = dict(halp=(_build, _train), cmd=(_build_cmd, _train_cmd))
+
+
+def test_multi_stream_model_in_two_processes_matches_one(tmp_path):
+    """SkeletonCMD: every stream's queue holds both ranks' keys, and the
+    MoCo and distillation losses are those of one process."""
+    mp.spawn(_worker, args=(_free_port(), str(tmp_path), 'cmd'), nprocs=WORLD)
+    ranks = [torch.load(tmp_path / f'cmd{r}.pth', weights_only=False)
+             for r in range(WORLD)]
+    model = _build_cmd()
+    single = _train_cmd(model, model, _global_batches(), slice(None))
+    for r in ranks:
+        for stream, queue in r['queues'].items():
+            torch.testing.assert_close(queue, single['queues'][stream],
+                                       rtol=0, atol=1e-4)
+    for step, ref in enumerate(single['losses']):
+        for key in ('loss_moco_joint', 'loss_moco_motion', 'loss_moco_bone',
+                    'loss_cmd'):
+            got = sum(r['losses'][step][key] for r in ranks) / WORLD
+            assert abs(got - ref[key]) <= 1e-4 * abs(ref[key]), (step, key)

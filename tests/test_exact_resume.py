@@ -5,24 +5,10 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import tiny_demo_cfg
+from conftest import tiny_demo_cfg, train_recording_losses
 from mmengine.config import Config
-from mmengine.hooks import Hook
-from mmengine.runner import Runner
 
 ITERS_PER_EPOCH = 3  # 36 samples / batch 12
-
-
-class LossRecorder(Hook):
-    """Keeps every iteration's logged values, by global iteration."""
-
-    def __init__(self):
-        self.losses = {}
-
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
-                         outputs=None):
-        self.losses[runner.iter + 1] = {
-            k: float(v.detach()) for k, v in outputs.items()}
 
 
 def _cfg(work_dir: Path, random_state_hook: bool = True) -> Config:
@@ -40,20 +26,10 @@ def _cfg(work_dir: Path, random_state_hook: bool = True) -> Config:
     return cfg
 
 
-def _train(cfg: Config, resume_from: Path = None):
-    if resume_from is not None:
-        cfg.resume, cfg.load_from = True, str(resume_from)
-    runner = Runner.from_cfg(cfg)
-    recorder = LossRecorder()
-    runner.register_hook(recorder)
-    runner.train()
-    return runner, recorder.losses
-
-
 @pytest.fixture(scope='module')
 def uninterrupted(tmp_path_factory):
     work_dir = tmp_path_factory.mktemp('uninterrupted')
-    runner, losses = _train(_cfg(work_dir))
+    runner, losses = train_recording_losses(_cfg(work_dir))
     return runner, losses, work_dir / 'epoch_1.pth'
 
 
@@ -69,7 +45,8 @@ def test_checkpoint_holds_the_random_states(uninterrupted):
 
 def test_resumed_run_repeats_the_uninterrupted_one(uninterrupted, tmp_path):
     runner_a, losses_a, ckpt = uninterrupted
-    runner_b, losses_b = _train(_cfg(tmp_path), resume_from=ckpt)
+    runner_b, losses_b = train_recording_losses(_cfg(tmp_path),
+                                                resume_from=ckpt)
     n = ITERS_PER_EPOCH
     assert sorted(losses_b) == list(range(n + 1, 2 * n + 1))
     # HaLP is on in the resumed half, so its draws are compared too.
@@ -91,6 +68,6 @@ def test_without_the_hook_the_resumed_run_draws_differently(
         uninterrupted, tmp_path):
     # The control: the checkpoint's random states are what makes it exact.
     _, losses_a, ckpt = uninterrupted
-    _, losses_b = _train(_cfg(tmp_path, random_state_hook=False),
-                         resume_from=ckpt)
+    _, losses_b = train_recording_losses(
+        _cfg(tmp_path, random_state_hook=False), resume_from=ckpt)
     assert any(losses_b[i] != losses_a[i] for i in losses_b)

@@ -99,8 +99,9 @@ def check_pretrained_backbone(
 
 def check_checkpoint_fits(model: nn.Module, checkpoint: str) -> int:
     """Check, before a test, that a checkpoint holds the weights a model's
-    prediction uses: its backbone's and, for a classifier, its head's
-    (``cls_head``), key by key and shape by shape.
+    prediction uses: its backbone's (every stream's, for a multi-stream
+    model) and, for a classifier, its head's (``cls_head``), key by key and
+    shape by shape.
 
     Args:
         model (nn.Module): The model (possibly wrapped, e.g. DDP).
@@ -114,7 +115,10 @@ def check_checkpoint_fits(model: nn.Module, checkpoint: str) -> int:
             mismatched keys.
     """
     model = get_ori_model(model)
-    parts = [('backbone.', model.backbone)]
+    encoders = getattr(model, 'encoders', None)  # SkeletonCMD: per stream
+    parts = [(f'encoders.{s}.backbone.', e.backbone)
+             for s, e in encoders.items()] if encoders is not None else [
+                 ('backbone.', model.backbone)]
     if getattr(model, 'cls_head', None) is not None:
         parts.append(('cls_head.', model.cls_head))
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')

@@ -16,8 +16,12 @@ def _runner(model, epoch=0, max_epochs=10, iters_per_epoch=4):
 
 
 def _fake_model():
-    return SimpleNamespace(
-        halp_head=SimpleNamespace(enabled=True, weight_scale=1.0))
+    """Any module holding a HaLP head."""
+    model = torch.nn.Module()
+    model.halp_head = MODELS.build(dict(
+        type='HaLPHead', feat_dim=8, num_prototypes=3, num_keys=8,
+        interval=2, num_positives=4))
+    return model
 
 
 def _enabled_by_epoch(hook, runner, epochs):

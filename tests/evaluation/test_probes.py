@@ -67,3 +67,20 @@ def test_subjects_and_views_from_sample_names():
         view_of('a13_s09_e02')
     with pytest.raises(ValueError, match='known sample names'):
         subject_of('video_7')
+
+
+def test_score_ensemble_averages_the_streams_probabilities_as_sklearn():
+    from halp_mmaction.evaluation import (fit_linear_probe,
+                                          score_ensemble_top1)
+    train = [_blobs(45, seed=s, spread=3.0) for s in (0, 2)]
+    test = [_blobs(30, seed=s + 1, spread=3.0) for s in (0, 2)]
+    # One label vector: each "stream" sees other features of the samples.
+    y_train, y_test = train[0][1], test[0][1]
+    searches = [fit_linear_probe(x, y_train, cs=(1.0, )) for x, _ in train]
+    proba = sum(
+        make_pipeline(StandardScaler(), LogisticRegression(
+            C=1.0, max_iter=5000)).fit(x, y_train).predict_proba(xt)
+        for (x, _), (xt, _) in zip(train, test)) / 2
+    expected = (proba.argmax(1) == y_test).mean() * 100
+    assert score_ensemble_top1(searches, [x for x, _ in test],
+                               y_test) == pytest.approx(expected)

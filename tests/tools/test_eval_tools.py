@@ -270,3 +270,95 @@ def test_extract_features_and_tsne(tmp_path, pretrain_config, pretrained):
     emb = _tool('analysis/tsne.py').main([str(out), '--out', str(png)])
     assert emb.shape == (12, 2) and np.isfinite(emb).all()
     assert png.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+
+
+@pytest.fixture(scope='module')
+def cmd_pretrained(tmp_path_factory):
+    """A tiny SkeletonCMD (joint, motion, bone) checkpoint."""
+    torch.manual_seed(0)
+    cmd = MODELS.build(tiny_moco_cfg(type='SkeletonCMD', cmd_head=dict(
+        type='CMDHead', topk=8)))
+    cmd.init_weights()
+    path = tmp_path_factory.mktemp('cmd') / 'epoch_1.pth'
+    torch.save(dict(meta=dict(epoch=1), state_dict=cmd.state_dict()), path)
+    return str(path)
+
+
+def _stream_features(cfg, checkpoint):
+    from halp_mmaction.evaluation import load_stream_encoders
+    loader = Runner.build_dataloader(cfg.test_dataloader)
+    return {s: extract_features(m, loader)
+            for s, m in load_stream_encoders(cfg.model, checkpoint,
+                                             'all').items()}
+
+
+def test_knn_tool_evaluates_every_stream_and_their_ensemble(
+        pretrain_config, cmd_pretrained):
+    knn = _tool('eval/knn.py')
+    results = knn.main([pretrain_config, cmd_pretrained])
+    assert results['streams'] == ['joint', 'motion', 'bone']
+    assert set(results['per_stream']) == {'joint', 'motion', 'bone', 'all'}
+    assert results['knn1_top1'] == results['per_stream']['all']['knn1_top1']
+    # The ensemble by hand: each stream's encoder on its own stream, the
+    # three features averaged.
+    feats = _stream_features(Config.fromfile(pretrain_config),
+                             cmd_pretrained)
+    _, labels, bank = feats['joint']
+    mean = torch.from_numpy(np.mean([f[0] for f in feats.values()], axis=0))
+    labels = torch.from_numpy(labels)
+    pred = knn_predict(mean[bank], labels[bank], mean[~bank], 1)
+    top1 = (pred == labels[~bank]).float().mean().item() * 100
+    assert results['knn1_top1'] == pytest.approx(top1, abs=0.01)
+    assert len({f[0].tobytes() for f in feats.values()}) == 3
+    bone = knn.main([pretrain_config, cmd_pretrained, '--stream', 'bone'])
+    assert bone['streams'] == ['bone'] and 'per_stream' not in bone
+    assert bone['knn1_top1'] == results['per_stream']['bone']['knn1_top1']
+
+
+def test_linear_probe_tool_reports_both_ensembles(pretrain_config,
+                                                  cmd_pretrained):
+    probe = _tool('eval/linear_probe.py')
+    results = probe.main([pretrain_config, cmd_pretrained, '--cs', '1'])
+    assert set(results['per_stream']) == {'joint', 'motion', 'bone', 'all'}
+    assert results['linear_top1'] == \
+        results['per_stream']['all']['linear_top1']
+    assert 0 <= results['linear_top1_score_mean'] <= 100
+    motion = probe.main([pretrain_config, cmd_pretrained, '--cs', '1',
+                         '--stream', 'motion'])
+    assert motion['linear_top1'] == \
+        results['per_stream']['motion']['linear_top1']
+
+
+def test_stream_of_a_checkpoint_is_checked(pretrain_config, pretrained,
+                                           cmd_pretrained):
+    from halp_mmaction.engine.checkpoint import CheckpointMismatchError
+    with pytest.raises(CheckpointMismatchError, match='single-stream'):
+        _tool('eval/knn.py').main([pretrain_config, pretrained, '--stream',
+                                   'all'])
+    cfg = Config.fromfile(pretrain_config)
+    cmd = tiny_moco_cfg(type='SkeletonCMD', streams=('joint', 'bone'),
+                        cmd_head=None)
+    cfg.model = cmd
+    cfg.dump(pretrain_config)
+    torch.manual_seed(0)
+    two = MODELS.build(cmd)
+    path = cmd_pretrained.replace('epoch_1', 'two_streams')
+    torch.save(dict(state_dict=two.state_dict()), path)
+    with pytest.raises(CheckpointMismatchError, match='no motion stream'):
+        _tool('eval/knn.py').main([pretrain_config, path, '--stream',
+                                   'motion'])
+
+
+def test_train_classifier_trains_on_one_stream_of_a_cmd_checkpoint(
+        tmp_path, cmd_pretrained):
+    build_cfg = _tool('eval/train_classifier.py').build_cfg
+    cfg = build_cfg(classifier_config(tmp_path), cmd_pretrained,
+                    stream='bone')
+    assert cfg.model.backbone.init_cfg.prefix == 'encoders.bone.backbone.'
+    assert cfg.model.data_preprocessor == dict(
+        type='SkeletonStreamPreprocessor', stream='bone', layout='nturgb+d')
+    model = Runner.from_cfg(cfg).model
+    model.init_weights()
+    for key, value in backbone_state_dict(
+            cmd_pretrained, 'encoders.bone.backbone.').items():
+        assert torch.equal(model.backbone.state_dict()[key], value), key

@@ -69,7 +69,7 @@ def test_halp_against_moco_of_the_same_seed():
     assert paired['halp-x']['knn1_top1']['per_seed'] == [-1.0]
     assert 'moco' not in paired
     table = bench.markdown(summary, 't', paired)
-    assert '| halp | +2.0 ± 0.6 (+2.0 / +1.0 / +3.0) |' in table
+    assert '| halp - moco | +2.0 ± 0.6 (+2.0 / +1.0 / +3.0) |' in table
 
 
 def test_reused_run_reports_its_own_duration(tmp_path):
@@ -143,3 +143,82 @@ def test_msr_entry_point_end_to_end(shared_data, tmp_path):
     assert full['methods']['halp']['seeds'] == [0]
     assert np.isfinite(full['methods']['halp']['linear_top1']['mean'])
     assert (tmp_path / 'work' / 'benchmark_details.json').is_file()
+
+
+def test_streams_pick_multi_stream_configs_names_and_controls():
+    bench = _tool('real_data')
+    args = bench.build_parser().parse_args([
+        '--dataset', 'nw_ucla', '--data-root', 'x', '--work-dir', 'w',
+        '--out', 'o.json', '--streams', 'joint', 'bone',
+        '--halp-variant', 'v', '--halp-cfg-options', 'model.x=1'])
+    config, options = bench.method_config(args, 'moco')
+    assert config.endswith('cmd/cmd_stgcn-tiny_1xb16-100e_nw-ucla-xview.py')
+    assert options == ['model.cmd_head=None', 'model.streams=[joint,bone]']
+    config, options = bench.method_config(args, 'cmd_halp')
+    assert config.endswith('cmd-halp_stgcn-tiny_1xb16-100e_nw-ucla-xview.py')
+    assert options == ['model.streams=[joint,bone]', 'model.x=1']
+    cfg = bench.merged_config(config, options[:1])
+    assert cfg.model.type == 'SkeletonCMD'
+    assert cfg.model.streams == ['joint', 'bone']
+    assert bench.method_name(args, 'cmd_halp') == 'cmd_halp-v-joint-bone'
+    assert bench.method_name(args, 'cmd') == 'cmd-joint-bone'
+    args.streams = None
+    with pytest.raises(SystemExit, match='needs --streams'):
+        bench.method_config(args, 'cmd')
+
+
+def test_cmd_halp_against_cmd_of_the_same_seed_stream_by_stream():
+    bench = _tool('real_data')
+
+    def rows(values):
+        return [dict(seed=s, linear_top1=v, knn1_top1=v, pretrain_seconds=1.)
+                for s, v in enumerate(values)]
+
+    summary = bench.summarise({
+        'cmd [bone]': rows([60.0, 62.0]), 'cmd_halp [bone]': rows([61., 65.]),
+        'cmd': rows([70.0, 70.0]), 'cmd_halp': rows([69.0, 71.0])})
+    paired = bench.paired_with_moco(summary, {
+        'cmd_halp [bone]': 'cmd [bone]', 'cmd_halp': 'cmd'})
+    assert paired['cmd_halp [bone]']['linear_top1']['per_seed'] == [1., 3.]
+    assert paired['cmd_halp']['control'] == 'cmd'
+    table = bench.markdown(summary, 't', paired)
+    assert '| cmd_halp - cmd | +0.0 ± 1.0' in table
+
+
+def test_encoder_probe_of_a_multi_stream_checkpoint(tmp_path):
+    """Each stream and the ensemble, both ways, on a tiny N-UCLA-like
+    pickle and a randomly initialised CMD checkpoint."""
+    import pickle
+
+    import torch
+    from mmaction.registry import MODELS
+    from mmengine.registry import init_default_scope
+
+    from halp_mmaction.datasets import view_of
+    bench = _tool('real_data')
+    init_default_scope('mmaction')
+    rng = np.random.default_rng(0)
+    annotations, split = [], {'xview_train': [], 'xview_val': []}
+    for i in range(24):
+        view = 1 + i % 3
+        name = f'a{i % 4 + 1:02d}_s01_e{i:02d}_v{view:02d}'
+        annotations.append(dict(
+            frame_dir=name, label=i % 4, total_frames=20,
+            keypoint=rng.normal(size=(1, 20, 25, 3)).astype(np.float32)))
+        split['xview_val' if view == 3 else 'xview_train'].append(name)
+    pkl = tmp_path / 'tiny.pkl'
+    pkl.write_bytes(pickle.dumps(dict(split=split, annotations=annotations)))
+    args = bench.build_parser().parse_args([
+        '--dataset', 'nw_ucla', '--data-root', 'x', '--work-dir', 'w',
+        '--out', 'o.json', '--streams', 'joint', 'motion', 'bone'])
+    cfg = bench.merged_config(*bench.method_config(args, 'cmd'))
+    torch.manual_seed(0)
+    ckpt = tmp_path / 'cmd.pth'
+    torch.save(dict(state_dict=MODELS.build(cfg.model).state_dict()), ckpt)
+    rows = bench.encoder_probe(cfg, str(ckpt), str(pkl),
+                               ('xview_train', 'xview_val'), view_of, 0)
+    assert set(rows) == {'', ' [joint]', ' [motion]', ' [bone]'}
+    for row in rows.values():
+        assert 0 <= row['linear_top1'] <= 100
+        assert 0 <= row['knn1_top1'] <= 100
+    assert 0 <= rows['']['linear_top1_score_mean'] <= 100

@@ -32,12 +32,21 @@ Steps (each prints its progress):
    on another: the transfer protocol in small), with the raw poses of MSR as
    its reference.
 
+With ``--streams joint motion bone`` (N-UCLA) every method trains the
+streams side by side in one ``SkeletonCMD`` (``configs/cmd/``): MoCo and
+HaLP without the distillation, CMD and CMD + HaLP (``--methods cmd
+cmd_halp``) with it. Every stream is probed (rows ``METHOD [STREAM]``) and so
+is their ensemble (row ``METHOD``: the features averaged, and
+``linear_top1_score_mean``, the streams' linear probes voting); CMD + HaLP
+is paired with CMD as HaLP is with MoCo.
+
 RESULTS.json: ``dataset``, ``seeds``, ``methods`` (per method: ``seeds``,
 the mean, std (n - 1) and per-seed values of ``linear_top1`` and
 ``knn1_top1``, and ``pretrain_seconds``, for a reused run from the start
 of its log folder to its checkpoint), ``paired_with_moco`` (each HaLP
-run minus the MoCo run of the same seed, which is the same run until HaLP
-switches on: mean, std, standard error and per-seed differences),
+run minus the MoCo run of the same seed, or CMD + HaLP minus CMD, which is
+the same run until HaLP switches on: mean, std, standard error and per-seed
+differences),
 ``transfer`` and ``transfer_paired_with_moco`` (the same for the transfer
 rows) and a Markdown ``table``, also printed at the end. Variants of HaLP
 (``--halp-variant NAME --halp-cfg-options ...``) share the MoCo runs of a
@@ -71,6 +80,7 @@ import numpy as np  # noqa: E402
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 from halp_mmaction.engine.config_options import (  # noqa: E402
     ann_file_options, merged_config)
+from halp_mmaction.models.utils.skeleton_streams import STREAMS  # noqa: E402
 CONFIGS = osp.join(REPO_ROOT, 'configs')
 
 # What each dataset needs: converter, pickle, protocol splits, the group the
@@ -84,7 +94,9 @@ DATASETS = dict(
         group='view_of',
         configs=dict(
             halp='halp/halp_stgcn-tiny_1xb16-100e_nw-ucla-xview.py',
-            moco='moco/moco_stgcn-tiny_1xb16-100e_nw-ucla-xview.py')),
+            moco='moco/moco_stgcn-tiny_1xb16-100e_nw-ucla-xview.py',
+            cmd='cmd/cmd_stgcn-tiny_1xb16-100e_nw-ucla-xview.py',
+            cmd_halp='cmd/cmd-halp_stgcn-tiny_1xb16-100e_nw-ucla-xview.py')),
     msr_action3d=dict(
         converter='convert_msr_action3d',
         # a13_s09_e02 is all zeros
@@ -97,6 +109,15 @@ DATASETS = dict(
             moco='moco/moco_stgcn-tiny_1xb16-200e_msr-xsub.py')),
 )
 METRICS = ('linear_top1', 'knn1_top1')
+SCORE_MEAN = 'linear_top1_score_mean'
+# With --streams every method trains the streams side by side in one
+# SkeletonCMD: MoCo and HaLP without the distillation (cmd_head=None), CMD
+# and CMD + HaLP with it.
+MULTI_STREAM = dict(moco=('cmd', ['model.cmd_head=None']),
+                    halp=('cmd_halp', ['model.cmd_head=None']),
+                    cmd=('cmd', []), cmd_halp=('cmd_halp', []))
+# What each method is compared with, seed by seed.
+CONTROLS = (('halp', 'moco'), ('cmd_halp', 'cmd'))
 
 
 def log(msg: str) -> None:
@@ -113,10 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument('--work-dir', required=True)
     parser.add_argument('--out', required=True, help='RESULTS.json')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0])
-    parser.add_argument('--methods', nargs='+', choices=('halp', 'moco'),
-                        default=['halp', 'moco'],
+    parser.add_argument('--methods', nargs='+', choices=tuple(MULTI_STREAM),
+                        default=None,
                         help='self-supervised methods to pretrain (default: '
-                        'both; the baselines always run)')
+                        'halp and moco, with --streams also cmd and '
+                        'cmd_halp; the baselines always run)')
+    parser.add_argument('--streams', nargs='+', choices=STREAMS,
+                        help='train every method on these streams side by '
+                        'side (a SkeletonCMD) and probe each stream and '
+                        'their ensemble (default: the joint stream alone)')
     parser.add_argument('--epochs', type=int, default=None,
                         help="pretraining epochs (default: the configs')")
     parser.add_argument('--jobs', type=int, default=2,
@@ -219,21 +245,40 @@ def reused_seconds(run_dir: str, checkpoint: str) -> Optional[float]:
 
 
 def method_name(args, method: str) -> str:
-    """The row and run-dir name of a method (``halp-VARIANT``)."""
-    if method == 'halp' and args.halp_variant:
-        return f'halp-{args.halp_variant}'
-    return method
+    """The row and run-dir name of a method (``halp-VARIANT``; with
+    ``--streams``, the streams after it: ``cmd_halp-joint-motion-bone``)."""
+    name = method
+    if 'halp' in method and args.halp_variant:
+        name = f'{method}-{args.halp_variant}'
+    if args.streams:
+        name += '-' + '-'.join(args.streams)
+    return name
+
+
+def method_config(args, method: str):
+    """The config file and ``--cfg-options`` a method pretrains with."""
+    configs = DATASETS[args.dataset]['configs']
+    extra = []
+    if args.streams:
+        method, extra = MULTI_STREAM[method]
+        if method not in configs:
+            raise SystemExit(f'error: no multi-stream configs for '
+                             f'{args.dataset}; --streams needs nw_ucla')
+        extra = extra + ['model.streams=[' + ','.join(args.streams) + ']']
+    elif method not in ('halp', 'moco'):
+        raise SystemExit(f'error: --methods {method} needs --streams (two '
+                         'or more)')
+    options = list(args.cfg_options) + extra
+    if 'halp' in method:
+        options += args.halp_cfg_options
+    return osp.join(CONFIGS, configs[method]), options
 
 
 def pretrain(args, ann_file: str) -> Dict[tuple, tuple]:
     """{(method, seed): (checkpoint, seconds or None)}, ``--jobs`` at once."""
-    spec = DATASETS[args.dataset]
     pending, done, running = [], {}, []
     for method in args.methods:
-        config = osp.join(CONFIGS, spec['configs'][method])
-        options = list(args.cfg_options)
-        if method == 'halp':
-            options += args.halp_cfg_options
+        config, options = method_config(args, method)
         cfg = merged_config(config, options)
         epochs = args.epochs or cfg.train_cfg.max_epochs
         for seed in args.seeds:
@@ -276,40 +321,63 @@ def split_loader(cfg, ann_file: str, split: str):
     return sequential_loader(dataset)
 
 
-def probe_splits(train, test, group_of) -> dict:
-    """1-NN and linear probe of ``(features, labels, names)`` splits."""
-    from halp_mmaction.evaluation import knn_top1, linear_probe
-    linear, details = linear_probe(
-        train[0], train[1], test[0], test[1],
-        groups=[group_of(name) for name in train[2]])
-    return dict(linear_top1=round(linear, 2),
+def probe_splits(train, test, group_of):
+    """1-NN and linear probe of ``(features, labels, names)`` splits, and
+    the fitted linear probe."""
+    from halp_mmaction.evaluation import (fit_linear_probe, knn_top1,
+                                          probe_details)
+    search = fit_linear_probe(train[0], train[1],
+                              groups=[group_of(name) for name in train[2]])
+    return dict(linear_top1=round(float(search.score(*test[:2]) * 100), 2),
                 knn1_top1=round(knn_top1(*train[:2], *test[:2]), 2),
-                details=details)
+                details=probe_details(search, train[0])), search
 
 
 def encoder_probe(cfg, checkpoint: Optional[str], ann_file: str, splits,
-                  group_of, seed: int) -> dict:
+                  group_of, seed: int) -> Dict[str, dict]:
     """Probe the encoder of a checkpoint (None: randomly initialised with
-    ``seed``) on the pickle's ``splits``."""
+    ``seed``) on the pickle's ``splits``.
+
+    Returns:
+        dict: row-name suffix -> probe results: ``''`` for a single-stream
+        encoder; for a multi-stream one, ``' [STREAM]'`` per stream and
+        ``''`` for the ensemble (the streams' features averaged, with
+        ``linear_top1_score_mean``: their linear probes voting).
+    """
     import torch
 
-    from halp_mmaction.evaluation import (extract_features, load_encoder,
-                                          sample_names)
+    from halp_mmaction.evaluation import (ENSEMBLE, extract_features,
+                                          load_stream_encoders, sample_names,
+                                          score_ensemble_top1, with_ensemble)
     torch.manual_seed(seed)  # the random-encoder baseline's init
-    model = load_encoder(cfg.model, checkpoint)
+    encoders = load_stream_encoders(cfg.model, checkpoint)
     parts = []
     for split in splits:
         loader = split_loader(cfg, ann_file, split)
-        feats, labels, _ = extract_features(model, loader)
-        parts.append((feats, labels, sample_names(loader.dataset)))
-    return probe_splits(*parts, group_of)
+        names = sample_names(loader.dataset)
+        parts.append(with_ensemble({
+            stream: (*extract_features(model, loader)[:2], names)
+            for stream, model in encoders.items()}))
+    train, test = parts
+    if len(encoders) == 1:
+        return {'': probe_splits(*train.values(), *test.values(),
+                                 group_of)[0]}
+    rows, searches = {}, {}
+    for stream in encoders:
+        rows[f' [{stream}]'], searches[stream] = probe_splits(
+            train[stream], test[stream], group_of)
+    rows[''] = probe_splits(train[ENSEMBLE], test[ENSEMBLE], group_of)[0]
+    rows['']['linear_top1_score_mean'] = round(score_ensemble_top1(
+        list(searches.values()), [test[s][0] for s in encoders],
+        test[ENSEMBLE][1]), 2)
+    return rows
 
 
 def raw_pose_probe(cfg, ann_file: str, splits, group_of) -> dict:
     from halp_mmaction.evaluation import flattened_inputs
     parts = [flattened_inputs(split_loader(cfg, ann_file, split))
              for split in splits]
-    return probe_splits(*parts, group_of)
+    return probe_splits(*parts, group_of)[0]
 
 
 # -- results ----------------------------------------------------------------
@@ -319,7 +387,10 @@ def summarise(rows: Dict[str, List[dict]]) -> dict:
     for method, runs in rows.items():
         entry = dict(seeds=[r['seed'] for r in runs
                             if r['seed'] is not None])
-        for key in (*METRICS, 'pretrain_seconds'):
+        keys = [*METRICS, 'pretrain_seconds']
+        if all(SCORE_MEAN in r for r in runs):  # multi-stream ensembles
+            keys.append(SCORE_MEAN)
+        for key in keys:
             values = [r.get(key) for r in runs]
             if any(v is None for v in values):
                 entry[key] = dict(per_seed=values)
@@ -334,18 +405,27 @@ def summarise(rows: Dict[str, List[dict]]) -> dict:
     return out
 
 
-def paired_with_moco(summary: dict) -> dict:
-    """Each HaLP run against the MoCo run of the same seed.
+def paired_with_moco(summary: dict,
+                     controls: Optional[Dict[str, str]] = None) -> dict:
+    """Each HaLP run against the MoCo run of the same seed (CMD + HaLP
+    against CMD).
 
     With one seed, a HaLP run and its MoCo control are the same run until
     HaLP switches on (same draws, same steps), so their per-seed difference
     isolates what HaLP changed; its spread over seeds is far smaller than
     the spread of either method over seeds.
+
+    Args:
+        summary (dict): :func:`summarise`'s output.
+        controls (dict, optional): row -> its control row. Defaults to every
+            ``halp*`` row against ``moco``.
     """
-    moco = summary.get('moco')
+    if controls is None:
+        controls = {m: 'moco' for m in summary if m.startswith('halp')}
     out = {}
-    for method, entry in summary.items():
-        if not method.startswith('halp') or moco is None:
+    for method, control in controls.items():
+        entry, moco = summary.get(method), summary.get(control)
+        if entry is None or moco is None:
             continue
         common = [s for s in entry['seeds'] if s in moco['seeds']]
         if not common:
@@ -361,7 +441,7 @@ def paired_with_moco(summary: dict) -> dict:
                               std=round(std, 2),
                               se=round(std / np.sqrt(len(diff)), 2),
                               per_seed=[round(float(d), 2) for d in diff])
-        out[method] = dict(seeds=common, **pairs)
+        out[method] = dict(seeds=common, control=control, **pairs)
     return out
 
 
@@ -378,19 +458,23 @@ def markdown(summary: dict, title: str, paired: Optional[dict] = None) -> str:
              'pretraining (s) |', '| --- | --- | --- | --- | --- |']
     for method, entry in summary.items():
         seeds = ' '.join(map(str, entry['seeds'])) or '-'
-        lines.append(f'| {method} | {cell(entry["linear_top1"])} | '
+        linear = cell(entry['linear_top1'])
+        if SCORE_MEAN in entry:
+            linear += f' (scores voting: {cell(entry[SCORE_MEAN])})'
+        lines.append(f'| {method} | {linear} | '
                      f'{cell(entry["knn1_top1"])} | {seeds} | '
                      f'{cell(entry["pretrain_seconds"])} |')
     if paired:
-        lines += ['', 'minus MoCo of the same seed (mean ± standard error; '
-                  'per seed):', '',
+        lines += ['', 'minus its control of the same seed (mean ± '
+                  'standard error; per seed):', '',
                   '| method | linear top-1 (points) | 1-NN top-1 (points) |',
                   '| --- | --- | --- |']
         for method, entry in paired.items():
             cells = [f'{entry[k]["mean"]:+.1f} ± {entry[k]["se"]:.1f} ('
                      + ' / '.join(f'{d:+.1f}' for d in entry[k]['per_seed'])
                      + ')' for k in METRICS]
-            lines.append(f'| {method} | {cells[0]} | {cells[1]} |')
+            lines.append(f'| {method} - {entry["control"]} | {cells[0]} | '
+                         f'{cells[1]} |')
     return '\n'.join(lines)
 
 
@@ -417,6 +501,13 @@ def main(argv=None):
     init_default_scope('mmaction')
 
     spec = DATASETS[args.dataset]
+    if args.methods is None:
+        args.methods = ['halp', 'moco'] + (
+            ['cmd_halp', 'cmd'] if args.streams else [])
+    if args.streams is not None and len(set(args.streams)) < 2:
+        raise SystemExit('error: --streams needs two streams or more')
+    for method in args.methods:
+        method_config(args, method)  # refuse a bad combination early
     log(f'1/4 converting {args.dataset}')
     ann_file = convert(args.dataset, args.data_root, args.work_dir)
     log(f'2/4 pretraining {", ".join(args.methods)}, seeds {args.seeds}, '
@@ -425,9 +516,9 @@ def main(argv=None):
 
     log(f'3/4 probes on {" / ".join(spec["splits"])}')
     group_of = getattr(names, spec['group'])
-    moco_cfg = merged_config(osp.join(CONFIGS, spec['configs']['moco']),
-                             args.cfg_options)
-    rows, details = {}, {}
+    # The random encoders are MoCo's (every stream's, with --streams).
+    moco_cfg = merged_config(*method_config(args, 'moco'))
+    rows, details, controls = {}, {}, {}
     targets = [(args.dataset, ann_file, spec['splits'], group_of)]
     if args.transfer_data_root:
         msr = DATASETS['msr_action3d']
@@ -437,40 +528,46 @@ def main(argv=None):
             convert('msr_action3d', args.transfer_data_root, args.work_dir),
             msr['splits'], getattr(names, msr['group'])))
 
-    def record(target, method, seed, result, seconds=None):
-        key = method if target == args.dataset else f'{method} -> {target}'
-        details.setdefault(key, []).append(
-            dict(seed=seed, **result.pop('details')))
-        rows.setdefault(key, []).append(
-            dict(seed=seed, pretrain_seconds=seconds, **result))
-        log(f'    {key} (seed {seed}): linear {result["linear_top1"]:.1f} '
-            f'%, 1-NN {result["knn1_top1"]:.1f} %')
+    def record(target, method, seed, results, seconds=None):
+        for suffix, result in results.items():
+            key = method + suffix
+            if target != args.dataset:
+                key += f' -> {target}'
+            details.setdefault(key, []).append(
+                dict(seed=seed, **result.pop('details')))
+            rows.setdefault(key, []).append(
+                dict(seed=seed, pretrain_seconds=seconds, **result))
+            log(f'    {key} (seed {seed}): linear '
+                f'{result["linear_top1"]:.1f} %, 1-NN '
+                f'{result["knn1_top1"]:.1f} %')
 
     for method in args.methods:
-        cfg = merged_config(
-            osp.join(CONFIGS, spec['configs'][method]),
-            args.cfg_options + (args.halp_cfg_options
-                                if method == 'halp' else []))
+        cfg = merged_config(*method_config(args, method))
         for seed in args.seeds:
             ckpt, seconds = runs[method, seed]
             for target, pkl, splits, group in targets:
-                record(target, method_name(args, method), seed,
-                       encoder_probe(cfg, ckpt, pkl, splits, group, seed),
+                results = encoder_probe(cfg, ckpt, pkl, splits, group, seed)
+                record(target, method_name(args, method), seed, results,
                        seconds)
+        control = dict(CONTROLS).get(method)
+        if control in args.methods:
+            for suffix in results:
+                controls[method_name(args, method) + suffix] = \
+                    method_name(args, control) + suffix
     for seed in args.seeds:
         for target, pkl, splits, group in targets:
             record(target, 'random_encoder', seed,
                    encoder_probe(moco_cfg, None, pkl, splits, group, seed))
     for target, pkl, splits, group in targets:
         record(target, 'raw_poses', None,
-               raw_pose_probe(moco_cfg, pkl, splits, group))
+               {'': raw_pose_probe(moco_cfg, pkl, splits, group)})
 
     log('4/4 results')
     summary = summarise({k: v for k, v in rows.items() if '->' not in k})
     transfer = summarise({k.split(' -> ')[0]: v for k, v in rows.items()
                           if '->' in k})
-    paired = paired_with_moco(summary)
-    transfer_paired = paired_with_moco(transfer)
+    paired = paired_with_moco(summary, controls)
+    transfer_paired = paired_with_moco(transfer, controls)
     table = markdown(summary, f'{args.dataset}, seeds {args.seeds}', paired)
     if transfer:
         table += '\n\n' + markdown(
@@ -479,7 +576,8 @@ def main(argv=None):
     results = dict(dataset=args.dataset, seeds=args.seeds, methods=summary,
                    paired_with_moco=paired, transfer=transfer,
                    transfer_paired_with_moco=transfer_paired, table=table,
-                   configs={m: spec['configs'][m] for m in args.methods},
+                   configs={m: method_config(args, m) for m in args.methods},
+                   streams=args.streams,
                    cfg_options=args.cfg_options,
                    halp_variant=args.halp_variant,
                    halp_cfg_options=args.halp_cfg_options,

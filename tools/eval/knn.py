@@ -6,9 +6,14 @@ feature SkeletonMoCo pools), with ``knn_predict``, the function behind
 or classifier); the config gives the backbone and the data: a pretraining
 config (its test set is a ``KNNEvalDataset`` of bank and query), or a
 classifier config (bank: its training set read with the test pipeline).
+A multi-stream checkpoint (``SkeletonCMD``) is evaluated per stream and as
+the 3-stream ensemble (the streams' features averaged); ``--stream`` picks
+one stream, and for a single-stream checkpoint says which stream its
+encoder was trained on.
 
     python tools/eval/knn.py CONFIG CHECKPOINT [--k 1 20] [--weighted]
-        [--bank-split xsub_train] [--query-split xsub_val] [--out knn.json]
+        [--stream joint|motion|bone|all] [--bank-split xsub_train]
+        [--query-split xsub_val] [--out knn.json]
 """
 import argparse
 import json
@@ -21,9 +26,10 @@ from mmengine.registry import init_default_scope
 
 import halp_mmaction  # noqa: F401  (compat fixes + registration)
 from halp_mmaction.engine.checkpoint import exit_on_checkpoint_error
-from halp_mmaction.evaluation import (bank_and_query, extract_features,
-                                      knn_predict, load_encoder,
-                                      sequential_loader)
+from halp_mmaction.evaluation import (STREAM_CHOICES, bank_and_query,
+                                      extract_features, knn_predict,
+                                      load_stream_encoders, sequential_loader,
+                                      with_ensemble)
 
 
 def parse_args(argv=None):
@@ -36,6 +42,10 @@ def parse_args(argv=None):
     parser.add_argument('--weighted', action='store_true',
                         help='weight votes by exp(cos / temperature)')
     parser.add_argument('--temperature', type=float, default=0.07)
+    parser.add_argument('--stream', choices=STREAM_CHOICES,
+                        help='stream to evaluate (default: the config\'s; '
+                        'all streams and their ensemble for a multi-stream '
+                        'checkpoint)')
     parser.add_argument('--bank-split', help='split of the labelled bank')
     parser.add_argument('--query-split', help='split to classify')
     parser.add_argument('--batch-size', type=int, default=64)
@@ -53,7 +63,7 @@ def main(argv=None):
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     checkpoint = None if args.checkpoint == 'none' else args.checkpoint
-    model = load_encoder(cfg.model, checkpoint)
+    encoders = load_stream_encoders(cfg.model, checkpoint, args.stream)
     feats = {}
     for part, dataset in zip(('bank', 'query'),
                              bank_and_query(cfg, args.bank_split,
@@ -61,20 +71,27 @@ def main(argv=None):
         loader = sequential_loader(dataset, args.batch_size)
         print(f'{part}: {dataset.get("split")} ({len(loader.dataset)} '
               'samples)')
-        feats[part] = extract_features(
-            model, loader, progress=sys.stdout.isatty())[:2]
-    bank, bank_labels = map(torch.from_numpy, feats['bank'])
-    query, query_labels = map(torch.from_numpy, feats['query'])
+        feats[part] = with_ensemble({
+            stream: extract_features(
+                model, loader, progress=sys.stdout.isatty())[:2]
+            for stream, model in encoders.items()})
     results = dict(config=args.config, checkpoint=args.checkpoint,
-                   weighted=args.weighted, num_bank=len(bank),
-                   num_query=len(query))
-    for k in args.k:
-        pred = knn_predict(bank, bank_labels, query, k, args.weighted,
-                           args.temperature)
-        top1 = (pred == query_labels).float().mean().item() * 100
-        results[f'knn{k}_top1'] = round(top1, 2)
-        print(f'{"weighted " if args.weighted else ""}{k}-NN top-1: '
-              f'{top1:.2f} %')
+                   weighted=args.weighted, streams=list(encoders))
+    for stream in feats['query']:
+        bank, bank_labels = map(torch.from_numpy, feats['bank'][stream])
+        query, query_labels = map(torch.from_numpy, feats['query'][stream])
+        row = dict(num_bank=len(bank), num_query=len(query))
+        for k in args.k:
+            pred = knn_predict(bank, bank_labels, query, k, args.weighted,
+                               args.temperature)
+            top1 = (pred == query_labels).float().mean().item() * 100
+            row[f'knn{k}_top1'] = round(top1, 2)
+            print(f'{stream}: {"weighted " if args.weighted else ""}{k}-NN '
+                  f'top-1: {top1:.2f} %')
+        # The last row is the headline: the ensemble or the one stream.
+        if len(feats['query']) > 1:
+            results.setdefault('per_stream', {})[stream] = row
+    results.update(row)
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(results, f, indent=2)

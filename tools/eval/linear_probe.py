@@ -12,7 +12,12 @@ on the training split (``--group subject`` or ``view``, the protocol's unit;
 ``none``: 5-fold), and the query split is scored. The config gives the
 backbone and the data (a pretraining config, whose test set is a
 ``KNNEvalDataset``, or a classifier config); ``none`` as the checkpoint
-probes a randomly initialised encoder.
+probes a randomly initialised encoder. A multi-stream checkpoint
+(``SkeletonCMD``) is probed per stream and as the 3-stream ensemble, two
+ways: one regression on the streams' averaged features (``linear_top1``, the
+official ``--test_modality all``) and the streams' regressions voting with
+their averaged probabilities (``linear_top1_score_mean``); ``--stream``
+picks one stream.
 """
 import argparse
 import json
@@ -25,10 +30,12 @@ from mmengine.registry import init_default_scope
 import halp_mmaction  # noqa: F401  (compat fixes + registration)
 from halp_mmaction.datasets import subject_of, view_of
 from halp_mmaction.engine.checkpoint import exit_on_checkpoint_error
-from halp_mmaction.evaluation import (LOGREG_CS, bank_and_query,
-                                      extract_features, linear_probe,
-                                      load_encoder, sample_names,
-                                      sequential_loader)
+from halp_mmaction.evaluation import (ENSEMBLE, LOGREG_CS, STREAM_CHOICES,
+                                      bank_and_query, extract_features,
+                                      fit_linear_probe, load_stream_encoders,
+                                      probe_details, sample_names,
+                                      score_ensemble_top1, sequential_loader,
+                                      with_ensemble)
 
 GROUPS = dict(subject=subject_of, view=view_of, none=None)
 
@@ -43,6 +50,10 @@ def parse_args(argv=None):
                         'subject)')
     parser.add_argument('--cs', type=float, nargs='+', default=LOGREG_CS,
                         help='candidate inverse regularisations')
+    parser.add_argument('--stream', choices=STREAM_CHOICES,
+                        help='stream to probe (default: the config\'s; all '
+                        'streams and their ensemble for a multi-stream '
+                        'checkpoint)')
     parser.add_argument('--bank-split', help='split the regression fits')
     parser.add_argument('--query-split', help='split it is scored on')
     parser.add_argument('--seed', type=int, default=0,
@@ -62,23 +73,43 @@ def main(argv=None):
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     torch.manual_seed(args.seed)
     checkpoint = None if args.checkpoint == 'none' else args.checkpoint
-    model = load_encoder(cfg.model, checkpoint)
+    encoders = load_stream_encoders(cfg.model, checkpoint, args.stream)
     parts = []
     for dataset in bank_and_query(cfg, args.bank_split, args.query_split):
         loader = sequential_loader(dataset)
-        feats, labels, _ = extract_features(model, loader)
-        parts.append((feats, labels, sample_names(loader.dataset)))
-    (train_x, train_y, names), (test_x, test_y, _) = parts
+        names = sample_names(loader.dataset)
+        parts.append(with_ensemble({
+            stream: (*extract_features(model, loader)[:2], names)
+            for stream, model in encoders.items()}))
+    train, test = parts
     group_of = GROUPS[args.group]
-    top1, details = linear_probe(
-        train_x, train_y, test_x, test_y,
-        groups=None if group_of is None else [group_of(n) for n in names],
-        cs=args.cs)
+    groups = None if group_of is None else [
+        group_of(n) for n in next(iter(train.values()))[2]]
     results = dict(config=args.config, checkpoint=args.checkpoint,
-                   linear_top1=round(top1, 2), num_bank=len(train_y),
-                   num_query=len(test_y), group=args.group, **details)
-    print(f'linear probe top-1: {top1:.2f} % (C {details["logreg_C"]:g}, '
-          f'cross-validation {details["logreg_cv_top1"]:.2f} %)')
+                   group=args.group, streams=list(encoders))
+    searches = {}
+    for stream in test:
+        train_x, train_y, _ = train[stream]
+        test_x, test_y, _ = test[stream]
+        searches[stream] = fit_linear_probe(train_x, train_y, groups,
+                                            args.cs)
+        top1 = float(searches[stream].score(test_x, test_y) * 100)
+        row = dict(linear_top1=round(top1, 2), num_bank=len(train_y),
+                   num_query=len(test_y),
+                   **probe_details(searches[stream], train_x))
+        print(f'{stream}: linear probe top-1: {top1:.2f} % (C '
+              f'{row["logreg_C"]:g}, cross-validation '
+              f'{row["logreg_cv_top1"]:.2f} %)')
+        if len(test) > 1:
+            results.setdefault('per_stream', {})[stream] = row
+    results.update(row)
+    if ENSEMBLE in test:
+        streams = list(encoders)
+        top1 = score_ensemble_top1([searches[s] for s in streams],
+                                   [test[s][0] for s in streams],
+                                   test[ENSEMBLE][1])
+        results['linear_top1_score_mean'] = round(top1, 2)
+        print(f'{ENSEMBLE}: the streams\' regressions voting: {top1:.2f} %')
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(results, f, indent=2)

@@ -21,6 +21,7 @@ from mmengine.config import Config, DictAction
 from train_classifier import build_cfg, train_and_test
 
 from halp_mmaction.engine.checkpoint import exit_on_checkpoint_error
+from halp_mmaction.models.utils.skeleton_streams import STREAMS
 
 
 def parse_args(argv=None):
@@ -34,6 +35,8 @@ def parse_args(argv=None):
     parser.add_argument('--uniform', action='store_true',
                         help='draw the subset uniformly, not class-balanced')
     parser.add_argument('--metric', default='acc/top1')
+    parser.add_argument('--stream', choices=STREAMS,
+                        help='stream to train on (see train_classifier.py)')
     parser.add_argument('--work-dir', help='default: work_dirs/CONFIG_NAME')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
@@ -59,7 +62,7 @@ def main(argv=None):
         cfg.train_dataloader.dataset.seed = seed
         cfg = build_cfg(cfg, args.checkpoint, osp.join(work_dir,
                                                        f'seed_{seed}'),
-                        seed, args.cfg_options)
+                        seed, args.cfg_options, stream=args.stream)
         metrics = train_and_test(cfg)
         runs.append(dict(seed=seed, **metrics))
         print(f'seed {seed}: {args.metric} {metrics[args.metric]:.2f}')

@@ -4,6 +4,7 @@ fine-tuning, semi-supervised and transfer protocols (configs/eval/).
     python tools/eval/train_classifier.py CONFIG PRETRAIN_CHECKPOINT
         [--work-dir DIR] [--seed 0] [--cfg-options k=v ...]
     python tools/eval/train_classifier.py CONFIG none   # random encoder
+    python tools/eval/train_classifier.py CONFIG CMD_CHECKPOINT --stream bone
 
 The pretraining checkpoint's query encoder (``backbone.*``) becomes the
 classifier's backbone through mmengine's
@@ -27,7 +28,10 @@ from mmengine.runner import Runner
 import halp_mmaction  # noqa: F401  (compat fixes + registration)
 from halp_mmaction.engine.checkpoint import exit_on_checkpoint_error
 from halp_mmaction.engine import BestMetricHook
-from halp_mmaction.evaluation import set_pretrained_backbone
+from halp_mmaction.evaluation import (configured_stream, encoder_prefixes,
+                                      set_pretrained_backbone,
+                                      stream_model_cfg)
+from halp_mmaction.models.utils.skeleton_streams import STREAMS
 
 
 def parse_args(argv=None):
@@ -36,8 +40,14 @@ def parse_args(argv=None):
     parser.add_argument('config', help='a configs/eval/ classifier config')
     parser.add_argument('checkpoint', help='pretraining checkpoint, or '
                         '"none" for a randomly initialised encoder')
-    parser.add_argument('--prefix', default='backbone.',
-                        help='prefix of the encoder weights in the checkpoint')
+    parser.add_argument('--stream', choices=STREAMS,
+                        help='the stream to train on: a multi-stream '
+                        "checkpoint's encoder of it, and the data turned "
+                        'into it (default: the config\'s; joint)')
+    parser.add_argument('--prefix',
+                        help='prefix of the encoder weights in the checkpoint'
+                        ' (default: backbone., or encoders.STREAM.backbone. '
+                        'of a multi-stream checkpoint)')
     parser.add_argument('--work-dir', help='default: work_dirs/CONFIG_NAME')
     parser.add_argument('--seed', type=int, default=None)
     parser.add_argument(
@@ -47,14 +57,20 @@ def parse_args(argv=None):
 
 
 def build_cfg(config, checkpoint, work_dir=None, seed=None, cfg_options=None,
-              prefix='backbone.') -> Config:
-    """The config, pointed at the checkpoint (checked) and a work dir."""
+              prefix=None, stream=None) -> Config:
+    """The config, pointed at the checkpoint (checked), its stream and a
+    work dir."""
     cfg = Config.fromfile(config) if isinstance(config, str) else config
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
-    set_pretrained_backbone(
-        cfg, None if checkpoint in (None, 'none') else checkpoint, prefix)
+    checkpoint = None if checkpoint in (None, 'none') else checkpoint
+    if stream is not None:
+        cfg.model = stream_model_cfg(cfg.model, stream)
+    if prefix is None:
+        (prefix, ) = encoder_prefixes(
+            cfg.model, checkpoint, configured_stream(cfg.model)).values()
+    set_pretrained_backbone(cfg, checkpoint, prefix)
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
@@ -92,7 +108,7 @@ def train_and_test(cfg: Config) -> dict:
 def main(argv=None):
     args = parse_args(argv)
     cfg = build_cfg(args.config, args.checkpoint, args.work_dir, args.seed,
-                    args.cfg_options, args.prefix)
+                    args.cfg_options, args.prefix, args.stream)
     metrics = train_and_test(cfg)
     print(json.dumps(metrics, indent=2))
     return metrics

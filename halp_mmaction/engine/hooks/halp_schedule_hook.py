@@ -6,7 +6,9 @@ from typing import Optional
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
+from torch import nn
 
+from ...models.heads import HaLPHead
 from ...models.utils import get_ori_model
 
 
@@ -17,7 +19,8 @@ class HaLPScheduleHook(Hook):
     The official recipe pretrains MoCo (200 epochs on NTU, 500 on PKU-MMD II)
     and trains HaLP on top of that checkpoint to epoch 450 (1000). This hook
     runs both stages in one run: before every training iteration it sets
-    ``model.halp_head.enabled`` to whether the (0-based) epoch has reached
+    every HaLP head's ``enabled`` (one per stream in a multi-stream
+    model) to whether the (0-based) epoch has reached
     the start, so ``start_epoch=200`` trains epochs 0-199 as MoCo, as the
     official stage 1. The start is stated in epochs, or as a fraction of
     ``max_epochs`` (``start_fraction=0.5``: the second half), so it stays
@@ -72,16 +75,19 @@ class HaLPScheduleHook(Hook):
         self.ramp_epochs = ramp_epochs
 
     @staticmethod
-    def _halp_head(runner):
+    def _halp_heads(runner) -> list:
+        """Every HaLP head of the model: one for ``SkeletonMoCo``, one per
+        stream for ``SkeletonCMD``."""
         model = get_ori_model(runner.model)
-        head = getattr(model, 'halp_head', None)
-        if head is None or not hasattr(head, 'enabled'):
+        heads = [m for m in model.modules() if isinstance(m, HaLPHead)
+                 ] if isinstance(model, nn.Module) else []
+        if not heads:
             raise TypeError(
                 'HaLPScheduleHook needs a model with a HaLP head, such as '
                 "SkeletonMoCo with `halp_head=dict(type='HaLPHead', ...)`; "
                 f'{type(model).__name__} has none. Remove the hook to train '
                 'plain MoCo.')
-        return head
+        return heads
 
     def first_halp_epoch(self, max_epochs: int) -> int:
         """The (0-based) epoch HaLP starts at in a run of ``max_epochs``."""
@@ -90,7 +96,7 @@ class HaLPScheduleHook(Hook):
         return int(self.start_fraction * max_epochs)
 
     def before_train(self, runner) -> None:
-        self._halp_head(runner)  # fail before the first step, not later
+        self._halp_heads(runner)  # fail before the first step, not later
         start = self.first_halp_epoch(runner.max_epochs)
         if start >= runner.max_epochs:
             print_log(
@@ -109,13 +115,13 @@ class HaLPScheduleHook(Hook):
 
     def before_train_iter(self, runner, batch_idx: int,
                           data_batch=None) -> None:
-        head = self._halp_head(runner)
         start = self.first_halp_epoch(runner.max_epochs)
-        head.enabled = runner.epoch >= start
-        if self.ramp_epochs and head.enabled:
+        enabled = runner.epoch >= start
+        scale = 1.0
+        if self.ramp_epochs and enabled:
             per_epoch = len(runner.train_dataloader)
             done = (runner.epoch - start) * per_epoch + batch_idx + 1
-            head.weight_scale = min(1.0,
-                                    done / (self.ramp_epochs * per_epoch))
-        else:
-            head.weight_scale = 1.0
+            scale = min(1.0, done / (self.ramp_epochs * per_epoch))
+        for head in self._halp_heads(runner):
+            head.enabled = enabled
+            head.weight_scale = scale

@@ -1,22 +1,32 @@
 """MoCo v2 on skeleton sequences, with optional HaLP positives."""
 import copy
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, NamedTuple, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmaction.registry import MODELS
-from mmaction.utils import OptSampleList, SampleList
+from mmaction.utils import OptSampleList
 from mmengine.dist import all_gather, broadcast, get_rank, get_world_size
-from mmengine.model import BaseModel
 from torch import Tensor
 
 from ..utils import (HostMirroredCounters, clip_pooled_features,
                      pool_skeleton_features)
+from .pretraining_model import PretrainingModel
+
+
+class Contrast(NamedTuple):
+    """What one MoCo step computed, for :meth:`SkeletonMoCo.contrast`."""
+    query: Tensor  # (N, D) unit queries, with gradient
+    keys: Tensor  # (N, D) this rank's unit keys
+    all_keys: Tensor  # (W * N, D) every rank's keys, for the queue
+    queue: Tensor  # (K, D) the queue before these keys enter it
+    neg_sim: Tensor  # (N, K) query . queue
+    losses: Dict[str, Tensor]
 
 
 @MODELS.register_module()
-class SkeletonMoCo(HostMirroredCounters, BaseModel):
+class SkeletonMoCo(HostMirroredCounters, PretrainingModel):
     """Momentum contrast (MoCo v2) for skeleton encoders, with HaLP.
 
     Any MMAction2 skeleton backbone (input (N, M, T, V, C)) is pooled over
@@ -71,12 +81,6 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
                  shuffle_bn: bool = True,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None) -> None:
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='ActionDataPreprocessor')
-        if isinstance(data_preprocessor, dict):
-            # mmaction's registry: BaseModel would look in mmengine's, which
-            # lacks ActionDataPreprocessor unless a default scope is set.
-            data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if queue_len < 1:
@@ -181,50 +185,39 @@ class SkeletonMoCo(HostMirroredCounters, BaseModel):
 
     # -- queue ---------------------------------------------------------------
     @torch.no_grad()
-    def _enqueue(self, keys: Tensor) -> None:
+    def enqueue(self, keys: Tensor) -> None:
         ptr = self._get_counter('queue_ptr')
         slots = torch.arange(ptr, ptr + keys.shape[0],
                              device=keys.device) % self.queue_len
         self.queue.index_copy_(0, slots, keys.to(self.queue.dtype))
         self._set_counter('queue_ptr', (ptr + keys.shape[0]) % self.queue_len)
 
-    # -- modes -----------------------------------------------------------------
-    def forward(self,
-                inputs: Tensor,
-                data_samples: OptSampleList = None,
-                mode: str = 'tensor'):
-        if mode == 'loss':
-            return self.loss(inputs, data_samples)
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        if mode == 'tensor':
-            return self.extract_feat(inputs)
-        raise ValueError(f'SkeletonMoCo: invalid mode "{mode}"; use loss, '
-                         'predict or tensor')
-
     def loss(self, inputs: Tensor,
              data_samples: OptSampleList = None) -> Dict[str, Tensor]:
         """MoCo (and HaLP) losses of a (N, 2, M, T, V, C) batch."""
         self._check_inputs(inputs, num_clips=2)
+        step = self.contrast(inputs[:, 0], inputs[:, 1])
+        self.enqueue(step.all_keys)
+        return step.losses
+
+    def contrast(self, query_view: Tensor, key_view: Tensor) -> 'Contrast':
+        """The MoCo (and HaLP) step of (N, M, T, V, C) query and key views,
+        before the keys enter the queue (:meth:`enqueue`).
+
+        Multi-stream models (``SkeletonCMD``) run it for every stream and
+        read the similarities to the queue it returns.
+        """
         query = F.normalize(
-            self.neck(self.pool(self.backbone(inputs[:, 0]))), dim=1)
+            self.neck(self.pool(self.backbone(query_view))), dim=1)
         # Every rank enqueues the global batch, so queues stay identical.
-        keys, all_keys = self.encode_keys(inputs[:, 1])
+        keys, all_keys = self.encode_keys(key_view)
         # A snapshot: the queue changes in place before backward runs.
-        neg_sim = query @ self.queue.clone().T
+        queue = self.queue.clone()
+        neg_sim = query @ queue.T
         losses = dict(loss_moco=self.head.loss(
             (query * keys).sum(dim=1, keepdim=True), neg_sim))
         if self.halp_head is not None:
             losses.update(self.halp_head.loss(
                 query, keys, self.queue, self._get_counter('queue_ptr'),
                 num_new_keys=all_keys.shape[0], neg_sim=neg_sim))
-        self._enqueue(all_keys)
-        return losses
-
-    def predict(self, inputs: Tensor, data_samples: SampleList) -> SampleList:
-        """Attach the pooled query-backbone feature to each data sample as
-        ``feature``, for feature-based evaluation such as kNN."""
-        feats = self.extract_feat(inputs)
-        for sample, feat in zip(data_samples, feats):
-            sample.set_field(feat, 'feature')
-        return data_samples
+        return Contrast(query, keys, all_keys, queue, neg_sim, losses)

@@ -1,0 +1,3 @@
+from .skeleton_stream_preprocessor import SkeletonStreamPreprocessor
+
+__all__ = ['SkeletonStreamPreprocessor']
