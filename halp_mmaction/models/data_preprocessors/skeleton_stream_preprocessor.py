@@ -1,4 +1,5 @@
 """The data preprocessor that turns joint batches into one stream."""
+import torch
 from mmaction.models import ActionDataPreprocessor
 from mmaction.registry import MODELS
 
@@ -38,7 +39,9 @@ class SkeletonStreamPreprocessor(ActionDataPreprocessor):
         check_stream(stream, type(self).__name__)
         self.stream = stream
         self.layout = layout
-        self.parents = bone_parents(layout)
+        # A buffer, so the bone index lives on the model's device.
+        self.register_buffer('parents', torch.tensor(bone_parents(layout)),
+                             persistent=False)
 
     def forward(self, data: dict, training: bool = False) -> dict:
         data = super().forward(data, training)

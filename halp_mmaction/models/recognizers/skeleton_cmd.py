@@ -85,7 +85,9 @@ class SkeletonCMD(PretrainingModel):
                              'coordinates (the model derives the streams); '
                              f'got stream={self.data_preprocessor.stream!r}')
         self.streams = streams
-        self.parents = bone_parents(layout)
+        # A buffer, so the bone index lives on the model's device.
+        self.register_buffer('parents', torch.tensor(bone_parents(layout)),
+                             persistent=False)
         self.encoders = ModuleDict({
             stream: SkeletonMoCo(
                 backbone=copy.deepcopy(backbone),

@@ -17,7 +17,7 @@ they equal MMAction2's per-sample ``ToMotion`` and ``JointToBone`` (for 3-d
 ``nturgb+d`` coordinates; MMAction2's 2-d ``openpose`` / ``coco`` variants
 also average the keypoint scores, which 3-d skeletons do not have).
 """
-from typing import Sequence
+from typing import Sequence, Union
 
 import torch
 from mmaction.datasets.transforms import JointToBone
@@ -44,14 +44,16 @@ def check_stream(stream: str, where: str) -> None:
 
 
 def skeleton_stream(x: Tensor, stream: str,
-                    parents: Sequence[int] = None) -> Tensor:
+                    parents: Union[Sequence[int], Tensor] = None) -> Tensor:
     """One stream of joint coordinates ``x`` of shape (..., M, T, V, C).
 
     Args:
         x (Tensor): Joint coordinates, time at dim -3 and joints at dim -2.
         stream (str): ``'joint'`` (``x`` itself), ``'motion'`` or ``'bone'``.
-        parents (Sequence[int], optional): Each joint's parent, for
-            ``'bone'``; defaults to the ``'nturgb+d'`` layout's.
+        parents (Sequence[int] | Tensor, optional): Each joint's parent,
+            for ``'bone'``; defaults to the ``'nturgb+d'`` layout's. The
+            training step passes a long tensor on the model's device (a
+            buffer), so no index is copied to the device per step.
 
     Returns:
         Tensor: Of ``x``'s shape and dtype.
@@ -69,5 +71,6 @@ def skeleton_stream(x: Tensor, stream: str,
         raise ValueError(f'skeleton_stream: {len(parents)} joints in the bone '
                          f'layout, but the input has {x.shape[-2]} (shape '
                          f'{tuple(x.shape)})')
+    # A tensor already on x's device (a module's buffer) costs no copy.
     index = torch.as_tensor(parents, device=x.device)
     return x - x.index_select(-2, index)
