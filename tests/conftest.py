@@ -126,3 +126,22 @@ def train_recording_losses(cfg: Config, resume_from=None):
     runner.register_hook(recorder)
     runner.train()
     return runner, recorder.losses
+
+
+def check_resume_repeats_the_run(make_cfg, tmp_path, kept: str):
+    """Train ``make_cfg(dir)`` (2 epochs of 3 iterations) uninterrupted, and
+    again resumed from its epoch-1 checkpoint; check the resumed iterations
+    repeat the uninterrupted ones loss for loss (with HaLP on, ``kept`` > 0)
+    and end in the same state, tensor for tensor. Returns both runners."""
+    runner_a, losses_a = train_recording_losses(make_cfg(tmp_path / 'a'))
+    runner_b, losses_b = train_recording_losses(
+        make_cfg(tmp_path / 'b'), resume_from=tmp_path / 'a' / 'epoch_1.pth')
+    assert sorted(losses_b) == [4, 5, 6]
+    assert all(losses_a[i][kept] > 0 for i in losses_b)
+    for i in losses_b:
+        assert losses_b[i] == losses_a[i], f'iteration {i}'
+    state_a, state_b = (r.model.state_dict() for r in (runner_a, runner_b))
+    assert state_a.keys() == state_b.keys()
+    for key in state_a:  # weights, queues, prototypes and counters
+        assert torch.equal(state_a[key], state_b[key]), key
+    return runner_a, runner_b

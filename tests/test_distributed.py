@@ -1,6 +1,8 @@
 """Two CPU processes (gloo) train a tiny SkeletonMoCo + HaLP (and a
 SkeletonCMD) under mmengine's DDP wrapper, against one process on the same
-global batch.
+global batch. With ``HALP_DDP_BACKEND=nccl`` (two GPUs;
+tools/benchmarks/gpu_check.sh sets it) the ranks run on ``cuda:0`` and
+``cuda:1`` with NCCL and the single process on ``cuda:0``.
 
 Batch norm is frozen (eval mode) in both runs. In train mode each rank
 normalises by the statistics of its own half batch, and shuffle BN gives the
@@ -28,6 +30,16 @@ QUEUE = 32          # 2 steps of the global batch of 16: HaLP is on from step 3
 MOCO_RTOL = 1e-5    # steps 1-2, before HaLP: the same computation
 MOCO_RTOL_LATE = 1e-2  # after HaLP steps the weights differ a little
 HALP_RTOL = 3e-2    # different random positives (measured: <= 0.3 %)
+BACKEND = os.environ.get('HALP_DDP_BACKEND', 'gloo')
+
+
+def _device(rank: int) -> str:
+    return f'cuda:{rank}' if BACKEND == 'nccl' else 'cpu'
+
+
+def _load_ranks(tmp_path, kind: str):
+    return [torch.load(tmp_path / f'{kind}{r}.pth', weights_only=False,
+                       map_location=_device(0)) for r in range(WORLD)]
 
 
 def _init_with_frozen_bn(model) -> None:
@@ -84,12 +96,14 @@ def _train(model, wrapped, batches, rank_slice):
 def _worker(rank: int, port: int, out_dir: str, kind: str = 'halp') -> None:
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     torch.set_num_threads(1)
-    dist.init_process_group('gloo', rank=rank, world_size=WORLD)
+    if BACKEND == 'nccl':
+        torch.cuda.set_device(rank)
+    dist.init_process_group(BACKEND, rank=rank, world_size=WORLD)
     try:
         import halp_mmaction  # noqa: F401
         from mmengine.model import MMDistributedDataParallel
         build, train = KINDS[kind]
-        model = build(seed=1000 + rank)
+        model = build(seed=1000 + rank).to(_device(rank))
         wrapped = MMDistributedDataParallel(model, broadcast_buffers=False)
         n = LOCAL_BATCH
         result = train(model, wrapped, _global_batches(),
@@ -107,10 +121,9 @@ def _free_port() -> int:
 
 def test_two_processes_match_one_with_the_global_batch(tmp_path):
     mp.spawn(_worker, args=(_free_port(), str(tmp_path)), nprocs=WORLD)
-    ranks = [torch.load(tmp_path / f'halp{r}.pth', weights_only=False)
-             for r in range(WORLD)]
+    ranks = _load_ranks(tmp_path, 'halp')
 
-    model = _build(seed=1000)
+    model = _build(seed=1000).to(_device(0))
     single = _train(model, model, _global_batches(), slice(None))
 
     # The queue holds both ranks' keys, in rank order, on every rank.
@@ -177,9 +190,8 @@ def test_multi_stream_model_in_two_processes_matches_one(tmp_path):
     """SkeletonCMD: every stream's queue holds both ranks' keys, and the
     MoCo and distillation losses are those of one process."""
     mp.spawn(_worker, args=(_free_port(), str(tmp_path), 'cmd'), nprocs=WORLD)
-    ranks = [torch.load(tmp_path / f'cmd{r}.pth', weights_only=False)
-             for r in range(WORLD)]
-    model = _build_cmd()
+    ranks = _load_ranks(tmp_path, 'cmd')
+    model = _build_cmd().to(_device(0))
     single = _train_cmd(model, model, _global_batches(), slice(None))
     for r in ranks:
         for stream, queue in r['queues'].items():

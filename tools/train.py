@@ -7,6 +7,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import halp_mmaction  # noqa: F401  (compat fixes + registration)
+from halp_mmaction.engine import apply_views_on_device
 from halp_mmaction.engine.checkpoint import (exit_on_checkpoint_error,
                                              resume_hint)
 
@@ -65,6 +66,7 @@ def merge_args(cfg, args):
     ``--no-validate`` wins over options that set the val dataloader."""
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    apply_views_on_device(cfg)
     if args.no_validate:
         cfg.val_cfg = None
         cfg.val_dataloader = None

@@ -16,18 +16,16 @@ Example:
     python tools/benchmarks/pipeline_throughput.py --out throughput.json
 """
 import argparse
-import json
-import os
-import platform
 import random
 import statistics
-import sys
 import time
 from typing import Callable, Dict, List, Tuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from bench_common import synthetic_skeletons, write_figures
 
 CLIP_LEN = 64
 CROP_RATIO = (0.1, 1.0)
@@ -56,22 +54,6 @@ def parse_args() -> argparse.Namespace:
     if args.frames < MIN_CROP_LEN:
         parser.error(f'--frames must be >= {MIN_CROP_LEN}')
     return args
-
-
-def make_samples(num_samples: int, max_frames: int,
-                 seed: int) -> List[Tuple[np.ndarray, int]]:
-    """Random-walk skeletons ``(M, L, V, C)`` and their lengths ``L``."""
-    rng = np.random.default_rng(seed)
-    samples = []
-    for i in range(num_samples):
-        length = int(rng.integers(min(100, max_frames), max_frames + 1))
-        steps = rng.normal(0, 0.01, (2, length, 25, 3))
-        keypoint = (rng.normal(0, 0.3, (2, 1, 25, 3)) +
-                    steps.cumsum(axis=1)).astype(np.float32)
-        if i % 2:
-            keypoint[1] = 0
-        samples.append((keypoint, length))
-    return samples
 
 
 # --- the official feeder's per-sample ops, on (C, T, V, M) arrays ---------
@@ -188,7 +170,8 @@ def main() -> None:
     torch.set_num_threads(1)
     random.seed(args.seed)
     np.random.seed(args.seed)
-    samples = make_samples(args.num_samples, args.frames, args.seed)
+    samples = [(kp, kp.shape[1]) for kp in synthetic_skeletons(
+        args.num_samples, args.frames, seed=args.seed)]
 
     # Official inputs: (C, T, V, M) padded to --frames, plus the length.
     padded = []
@@ -210,7 +193,6 @@ def main() -> None:
                   samples)), args.repeats)
     official_rate, our_rate = rates['official'], rates['ours']
     figures = dict(
-        command=' '.join(['python'] + sys.argv),
         num_samples=args.num_samples,
         frames=args.frames,
         spatial=args.spatial,
@@ -218,24 +200,13 @@ def main() -> None:
         official_samples_per_s=round(official_rate, 1),
         halp_mmaction_samples_per_s=round(our_rate, 1),
         speedup=round(our_rate / official_rate, 2),
-        python=platform.python_version(),
-        numpy=np.__version__,
-        torch=torch.__version__,
-        torch_threads=torch.get_num_threads(),
-        machine=platform.machine(),
-        cpu_count=os.cpu_count(),
-        # Other work on the machine slows both sides; this says how busy.
-        load_average_1min=round(os.getloadavg()[0], 2),
     )
     print(f'two views per sample, spatial={args.spatial}, '
           f'{args.num_samples} samples, 1 process, 1 torch thread')
     print(f'  official feeder ops : {official_rate:8.1f} samples/s')
     print(f'  halp_mmaction       : {our_rate:8.1f} samples/s '
           f'({figures["speedup"]}x)')
-    if args.out:
-        with open(args.out, 'w') as f:
-            json.dump(figures, f, indent=2)
-        print(f'written to {args.out}')
+    write_figures(figures, args.out)
 
 
 if __name__ == '__main__':

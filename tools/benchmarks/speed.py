@@ -1,5 +1,4 @@
-"""What HaLP costs on top of MoCo, its k-means against geomstats', and the
-throughput of the two-view data pipeline.
+"""What HaLP costs on top of MoCo, and its k-means against geomstats'.
 
 - Training step (``moco_step_s``, ``halp_step_s``, ``halp_over_moco``): one
   ``train_step`` (forward, backward, SGD) plus the momentum update of a
@@ -20,26 +19,17 @@ throughput of the two-view data pipeline.
   classes; mean cosine 0.6 to their direction). The objective is the mean
   cosine of each key to its nearest centroid; higher is better. geomstats is
   optional (``pip install geomstats``); without it its figures are null.
-- Pipeline (``pipeline_samples_per_s``): the training pipeline of
-  ``configs/_base_/datasets/ntu60_xsub_ssl.py`` (two views of 64 frames) on
-  synthetic NTU-like samples (2 persons, 25 joints, 100 to 300 frames)
-  through a ``DataLoader`` with ``--workers`` workers, and the same without
-  its ``PreNormalize3D`` (``pipeline_prenormalized_samples_per_s``), as
-  for data normalised offline.
+The two-view data pipeline's throughput is in ``view_throughput.py``.
 
 Example:
     python tools/benchmarks/speed.py --threads 1 --out speed.json
 """
 import argparse
 import contextlib
-import json
 import logging
-import os
-import platform
 import random
 import resource
 import statistics
-import sys
 import time
 from collections import Counter
 from typing import Callable, Dict
@@ -50,10 +40,9 @@ import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 
 import halp_mmaction  # noqa: F401 (registers; NumPy 2 shims geomstats needs)
+from bench_common import sync, write_figures
 from halp_mmaction.models.utils import kmeans_objective, spherical_kmeans
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
 BACKBONES = {
     # The demo config's ST-GCN: small enough for a CPU.
     'demo': (dict(base_channels=16, num_stages=4, inflate_stages=[3],
@@ -63,7 +52,7 @@ BACKBONES = {
 }
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--device', choices=['cpu', 'cuda'], default='cpu')
     parser.add_argument('--threads', type=int, help='torch CPU threads '
@@ -88,21 +77,14 @@ def parse_args() -> argparse.Namespace:
                         help='key sets clustered by both k-means')
     parser.add_argument('--kmeans-repeats', type=int, default=20,
                         help='timed runs of ours per key set')
-    parser.add_argument('--workers', type=int, default=2)
-    parser.add_argument('--pipeline-batches', type=int, default=8)
     parser.add_argument('--skip', nargs='*', default=[],
-                        choices=['train', 'kmeans', 'pipeline'])
+                        choices=['train', 'kmeans'])
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', help='write the figures to this JSON file')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.device == 'cuda' and not torch.cuda.is_available():
         parser.error('--device cuda: CUDA is not available')
     return args
-
-
-def sync(device: str) -> None:
-    if device == 'cuda':
-        torch.cuda.synchronize()
 
 
 # -- training step -----------------------------------------------------------
@@ -337,59 +319,8 @@ def time_kmeans(args) -> dict:
     return out
 
 
-# -- pipeline ----------------------------------------------------------------
-class SyntheticNTU(torch.utils.data.Dataset):
-    """Random-walk NTU-like skeletons through a pipeline."""
-
-    def __init__(self, pipeline: Callable, num_samples: int, seed: int):
-        rng = np.random.default_rng(seed)
-        self.pipeline, self.samples = pipeline, []
-        for i in range(num_samples):
-            length = int(rng.integers(100, 301))
-            keypoint = (rng.normal(0, 0.3, (2, 1, 25, 3)) + rng.normal(
-                0, 0.01, (2, length, 25, 3)).cumsum(axis=1)).astype(
-                    np.float32)
-            if i % 2:
-                keypoint[1] = 0
-            self.samples.append(keypoint)
-
-    def __len__(self) -> int:
-        return len(self.samples)
-
-    def __getitem__(self, i: int) -> dict:
-        keypoint = self.samples[i]
-        return self.pipeline(
-            dict(keypoint=keypoint.copy(), total_frames=keypoint.shape[1],
-                 label=0, start_index=0))
-
-
-def time_pipeline(args, prenormalized: bool = False) -> float:
-    """Samples/s of the recipe's training pipeline; ``prenormalized``
-    drops its ``PreNormalize3D``, as for data normalised offline."""
-    from mmengine.config import Config
-    from mmengine.dataset import Compose, pseudo_collate
-    cfg = Config.fromfile(
-        os.path.join(REPO_ROOT, 'configs/_base_/datasets/ntu60_xsub_ssl.py'))
-    pipeline = [t for t in cfg.train_pipeline
-                if not (prenormalized and t['type'] == 'PreNormalize3D')]
-    batches = args.pipeline_batches + 2  # the first two warm the workers
-    dataset = SyntheticNTU(
-        Compose(pipeline), batches * args.batch_size, args.seed)
-    loader = torch.utils.data.DataLoader(
-        dataset, batch_size=args.batch_size, num_workers=args.workers,
-        collate_fn=pseudo_collate)
-    it = iter(loader)
-    for _ in range(2):
-        next(it)
-    tic = time.perf_counter()
-    for batch in it:
-        assert batch['inputs'][0].shape[:2] == (2, 2)  # 2 views, 2 persons
-    return round(args.pipeline_batches * args.batch_size /
-                 (time.perf_counter() - tic), 1)
-
-
-def main() -> None:
-    args = parse_args()
+def main(argv=None) -> dict:
+    args = parse_args(argv)
     from mmengine.logging import MMLogger
     from mmengine.registry import init_default_scope
     init_default_scope('mmaction')
@@ -397,8 +328,7 @@ def main() -> None:
     MMLogger.get_current_instance().setLevel(logging.WARNING)
     if args.threads:
         torch.set_num_threads(args.threads)
-    figures: Dict[str, object] = dict(command=' '.join(['python'] +
-                                                       sys.argv))
+    figures: Dict[str, object] = {}
     if 'train' not in args.skip:
         figures.update(time_training(args))
         print(f"step: MoCo {figures['moco_step_s']:.3f} s, HaLP "
@@ -410,14 +340,6 @@ def main() -> None:
               f"(objective {figures['kmeans_objective']}), geomstats "
               f"{figures['geomstats_kmeans_s']} s "
               f"(objective {figures['geomstats_objective']})")
-    if 'pipeline' not in args.skip:
-        figures.update(
-            pipeline_samples_per_s=time_pipeline(args),
-            pipeline_prenormalized_samples_per_s=time_pipeline(args, True))
-        print(f"pipeline: {figures['pipeline_samples_per_s']} samples/s "
-              f'with {args.workers} workers, '
-              f"{figures['pipeline_prenormalized_samples_per_s']} without "
-              'PreNormalize3D')
     try:
         import geomstats
         geomstats_version = geomstats.__version__
@@ -427,7 +349,7 @@ def main() -> None:
         peak_rss_mb=round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         settings=dict(
-            device=args.device, backbone=args.backbone,
+            backbone=args.backbone,
             backbone_cfg=BACKBONES[args.backbone][0], clip_len=args.clip_len,
             batch_size=args.batch_size, queue_len=args.queue_len,
             feat_dim=args.feat_dim, num_prototypes=args.num_prototypes,
@@ -435,19 +357,10 @@ def main() -> None:
             num_positives=args.num_positives,
             kmeans_iters=args.kmeans_iters, blocks=args.blocks,
             warmup_blocks=args.warmup_blocks,
-            kmeans_trials=args.kmeans_trials, workers=args.workers,
-            pipeline_batches=args.pipeline_batches, seed=args.seed),
-        torch=torch.__version__, numpy=np.__version__,
-        geomstats=geomstats_version, python=platform.python_version(),
-        torch_threads=torch.get_num_threads(), cpu_count=os.cpu_count(),
-        gpu=torch.cuda.get_device_name() if args.device == 'cuda' else None,
-        # Other work on the machine slows everything; this says how busy.
-        load_average_1min=round(os.getloadavg()[0], 2))
+            kmeans_trials=args.kmeans_trials, seed=args.seed),
+        geomstats=geomstats_version)
     print(f"peak RSS {figures['peak_rss_mb']} MB")
-    if args.out:
-        with open(args.out, 'w') as f:
-            json.dump(figures, f, indent=2)
-        print(f'written to {args.out}')
+    return write_figures(figures, args.out, args.device)
 
 
 if __name__ == '__main__':

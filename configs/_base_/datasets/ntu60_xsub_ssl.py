@@ -34,6 +34,12 @@ view_transforms = [
         transforms=[[dict(type='JointCorruption')],
                     [dict(type='RandomShear', beta=1.0)]]),
 ]
+# The views are made on the model's device: tools/train.py replaces TwoViews
+# by model.data_preprocessor = SkeletonViewPreprocessor(view_transforms), the
+# same transforms batched (the same distributions, tested transform by
+# transform), so the workers only load and normalise. `--cfg-options
+# views_on_device=False` makes them per sample in the workers again.
+views_on_device = True
 train_pipeline = normalize + [
     dict(type='TwoViews', transforms=view_transforms),
     dict(type='FormatGCNInput', num_person=2),

@@ -1,4 +1,4 @@
-from typing import Dict
+from typing import Dict, Optional, Tuple
 
 import numpy as np
 from mmcv.transforms import BaseTransform
@@ -41,6 +41,16 @@ class JointCorruption(BaseTransform):
         self.num_joints = num_joints
         self.p_zero = check_probability(name, 'p_zero', p_zero)
 
+    def _draw(self, num_joints: int
+              ) -> Tuple[bool, np.ndarray, Optional[np.ndarray]]:
+        """Draw whether to zero, which joints, and the mixing matrix (None
+        when zeroing) for a skeleton of ``num_joints`` joints."""
+        zero = bool(np.random.rand() < self.p_zero)
+        joints = np.random.choice(num_joints, self.num_joints, replace=False)
+        mix = None if zero else np.random.uniform(
+            -1, 1, size=(3, 3)).astype(np.float32)
+        return zero, joints, mix
+
     def transform(self, results: Dict) -> Dict:
         """The transform function of :class:`JointCorruption`.
 
@@ -58,14 +68,12 @@ class JointCorruption(BaseTransform):
                              f'the {num_joints} joints of results["keypoint"] '
                              f'{keypoint.shape}')
 
-        zero = np.random.rand() < self.p_zero
-        joints = np.random.choice(num_joints, self.num_joints, replace=False)
+        zero, joints, mix = self._draw(num_joints)
         # Copy: the input array may be shared (e.g. by the dataset's cache).
         out = keypoint.astype(np.float32, copy=True)
         if zero:
             out[:, :, joints] = 0
         else:
-            mix = np.random.uniform(-1, 1, size=(3, 3)).astype(np.float32)
             picked = out[:, :, joints]
             out[:, :, joints] = (picked.reshape(-1, 3) @ mix).reshape(
                 picked.shape)

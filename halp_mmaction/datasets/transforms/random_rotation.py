@@ -64,6 +64,11 @@ class RandomRotation(BaseTransform):
                              f'three of them (x, y, z), got {max_angle!r}')
         self.max_angle = tuple(float(a) for a in angles)
 
+    def _rotation(self) -> np.ndarray:
+        """Draw the angles and return their (3, 3) rotation matrix."""
+        max_angle = np.asarray(self.max_angle)
+        return rotation_matrix(np.random.uniform(-max_angle, max_angle))
+
     def transform(self, results: Dict) -> Dict:
         """The transform function of :class:`RandomRotation`.
 
@@ -74,8 +79,7 @@ class RandomRotation(BaseTransform):
             dict: The result dict.
         """
         keypoint = get_keypoint(results, self.__class__.__name__, 3)
-        max_angle = np.asarray(self.max_angle)
-        rot = rotation_matrix(np.random.uniform(-max_angle, max_angle))
+        rot = self._rotation()
         points = keypoint.astype(np.float32, copy=False).reshape(-1, 3)
         results['keypoint'] = (points @ rot.T.astype(np.float32)).reshape(
             keypoint.shape)

@@ -39,6 +39,11 @@ class RandomScale(BaseTransform):
             low_inclusive=False)
         self.isotropic = isotropic
 
+    def _factors(self, num_coords: int) -> np.ndarray:
+        """Draw the factors: one, or one per coordinate axis."""
+        size = 1 if self.isotropic else num_coords
+        return np.random.uniform(*self.scale, size=size)
+
     def transform(self, results: Dict) -> Dict:
         """The transform function of :class:`RandomScale`.
 
@@ -49,8 +54,7 @@ class RandomScale(BaseTransform):
             dict: The result dict.
         """
         keypoint = get_keypoint(results, self.__class__.__name__)
-        num_factors = 1 if self.isotropic else keypoint.shape[-1]
-        factors = np.random.uniform(*self.scale, size=num_factors)
+        factors = self._factors(keypoint.shape[-1])
         results['keypoint'] = (keypoint.astype(np.float32, copy=False)
                                * factors.astype(np.float32))
         return results

@@ -1,3 +1,3 @@
-from .bigru import BiGRU
+from .bigru import BiGRU, frame_by_frame_features
 
-__all__ = ['BiGRU']
+__all__ = ['BiGRU', 'frame_by_frame_features']

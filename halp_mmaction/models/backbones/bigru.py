@@ -146,3 +146,28 @@ class BiGRU(BaseModule):
         else:
             out = self.gru(x)[0]
         return out[:, -1]
+
+
+def frame_by_frame_features(model: BiGRU, x: torch.Tensor) -> torch.Tensor:
+    """The official encoder's forward with ``model``'s parameters: its
+    bidirectional ``nn.GRU`` fed one frame at a time, the hidden state of
+    both directions passed on to the next frame (a Python loop over the T
+    frames). ``BiGRU(official_recurrence=True)`` computes the same without
+    the loop; this is the reference the tests and
+    ``tools/benchmarks/bigru_step.py`` hold it to.
+
+    Args:
+        model (BiGRU): The encoder whose ``input_norm`` and ``gru`` to run.
+        x (torch.Tensor): Skeletons ``(N, M, T, V, C)``.
+
+    Returns:
+        torch.Tensor: ``(N, 2 * hidden_channels)``, the last frame's output.
+    """
+    n, _, t = x.shape[:3]
+    # (N, M, T, V, C) -> (N, T, V, C, M): the official feature order.
+    seq = x.permute(0, 2, 3, 4, 1).reshape(n, t, -1)
+    seq = model.input_norm(seq.transpose(1, 2)).transpose(1, 2)
+    hidden, out = None, None
+    for frame in range(t):
+        out, hidden = model.gru(seq[:, frame:frame + 1], hidden)
+    return out[:, -1]

@@ -44,7 +44,8 @@ def spherical_kmeans(x: Tensor,
                      num_iters: int = 20,
                      tol: Optional[float] = None,
                      init: Optional[Tensor] = None,
-                     generator: Optional[torch.Generator] = None
+                     generator: Optional[torch.Generator] = None,
+                     stop_when_settled: Optional[bool] = None
                      ) -> Tuple[Tensor, Tensor]:
     """Cluster unit vectors by cosine similarity (spherical k-means).
 
@@ -67,6 +68,14 @@ def spherical_kmeans(x: Tensor,
         init (Tensor, optional): (k, D) initial centroids. Defaults to
             k-means++ seeds.
         generator (torch.Generator, optional): Random source for k-means++.
+        stop_when_settled (bool, optional): Stop once an iteration assigns
+            every point as the previous one did. The centroids are then a
+            fixed point of the iteration, so the result is exactly that of
+            running all ``num_iters``; only the time differs (on 256 keys
+            about 5 iterations instead of 20). Checking it reads a value
+            back from the device each iteration, which costs nothing on a
+            CPU and a sync on a GPU. Defaults to None: on when ``x`` is on
+            the CPU.
 
     Returns:
         tuple[Tensor, Tensor]: (k, D) unit centroids and the (N, ) index of
@@ -91,9 +100,16 @@ def spherical_kmeans(x: Tensor,
                              f'{x.shape[1]}), got {tuple(init.shape)}')
         centroids = F.normalize(init.to(x), dim=1)
 
+    if stop_when_settled is None:
+        stop_when_settled = x.device.type == 'cpu'
     ones = x.new_ones(n, 1)
+    previous = None
     for _ in range(num_iters):
         assign = (x @ centroids.T).argmax(dim=1)
+        if (stop_when_settled and previous is not None
+                and torch.equal(assign, previous)):
+            return centroids, assign
+        previous = assign
         sums = torch.zeros_like(centroids).index_add_(0, assign, x)
         # index_add_, not bincount: bincount reads its length back from a GPU.
         counts = x.new_zeros(k, 1).index_add_(0, assign, ones)

@@ -5,7 +5,7 @@ import pytest
 import torch
 from mmaction.registry import MODELS
 
-from halp_mmaction.models.backbones import BiGRU
+from halp_mmaction.models.backbones import BiGRU, frame_by_frame_features
 
 
 def small(**kwargs):
@@ -22,18 +22,6 @@ def test_output_shape():
     assert model.out_channels == 16
 
 
-def official_features(model, x):
-    """The official encoder: (N, C, T, V, M) data, one frame per GRU call."""
-    data = x.permute(0, 4, 2, 3, 1)  # (N, C, T, V, M)
-    seq = data.permute(0, 2, 3, 1, 4).reshape(x.shape[0], x.shape[2], -1)
-    seq = model.input_norm(seq.transpose(1, 2)).transpose(1, 2)
-    hidden, outs = None, []
-    for t in range(seq.shape[1]):
-        out, hidden = model.gru(seq[:, t:t + 1], hidden)
-        outs.append(out)
-    return torch.cat(outs, 1)[:, -1], seq
-
-
 @pytest.mark.parametrize('num_layers', [1, 3])
 def test_matches_official_frame_by_frame_encoder(num_layers):
     torch.manual_seed(0)
@@ -43,8 +31,7 @@ def test_matches_official_frame_by_frame_encoder(num_layers):
     model.input_norm.register_forward_hook(
         lambda m, args, out: seen.update(x=args[0]))
     feat = model(x)
-    expected, seq = official_features(model, x)
-    torch.testing.assert_close(feat, expected)
+    torch.testing.assert_close(feat, frame_by_frame_features(model, x))
     # The per-frame vector is ordered (V, C, M), as the official code.
     torch.testing.assert_close(seen['x'].transpose(1, 2), x.permute(
         0, 2, 3, 4, 1).reshape(3, 7, 150))
@@ -54,10 +41,11 @@ def test_true_bidirectional_mode():
     torch.manual_seed(0)
     model = small(official_recurrence=False).eval()
     x = torch.randn(3, 2, 7, 25, 3)
-    _, seq = official_features(model, x)
+    seq = model.input_norm(x.permute(0, 2, 3, 4, 1).reshape(3, 7, 150)
+                           .transpose(1, 2)).transpose(1, 2)
     feat = model(x)
     torch.testing.assert_close(feat, model.gru(seq)[0][:, -1])
-    assert not torch.allclose(feat, official_features(model, x)[0])
+    assert not torch.allclose(feat, frame_by_frame_features(model, x))
     # The reverse direction of the top layer reads one step from a zero
     # state at the last frame: its recurrent matrix gets no gradient.
     model.train()

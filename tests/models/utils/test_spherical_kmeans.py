@@ -1,6 +1,7 @@
 import pytest
 import torch
 import torch.nn.functional as F
+from torch.utils._python_dispatch import TorchDispatchMode
 
 from halp_mmaction.models import spherical_kmeans
 from halp_mmaction.models.utils import kmeans_objective
@@ -43,6 +44,39 @@ def test_tolerance_stops_and_matches():
     a, _ = spherical_kmeans(x, 5, num_iters=50, tol=1e-7, init=init)
     b, _ = spherical_kmeans(x, 5, num_iters=50, init=init)
     torch.testing.assert_close(a, b)
+
+
+class _CountOps(TorchDispatchMode):
+    def __init__(self):
+        super().__init__()
+        self.argmax = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.argmax += func.overloadpacket.__name__ == 'argmax'
+        return func(*args, **(kwargs or {}))
+
+
+def test_stopping_when_assignments_settle_is_exact_and_shorter():
+    for seed in range(5):
+        x = F.normalize(torch.randn(256, 32, generator=torch.Generator()
+                                    .manual_seed(seed)), dim=1)
+        init = x[:20].clone()
+        counts = []
+        results = []
+        for stop in (False, True):
+            with _CountOps() as ops:
+                results.append(spherical_kmeans(x, 20, num_iters=40,
+                                                init=init,
+                                                stop_when_settled=stop))
+            counts.append(ops.argmax)
+        (c_all, a_all), (c_stop, a_stop) = results
+        assert torch.equal(c_all, c_stop) and torch.equal(a_all, a_stop)
+        # 40 iterations and the final assignment, against a settled run.
+        assert counts[0] == 41 and counts[1] < 40
+    # On the CPU it is the default.
+    with _CountOps() as ops:
+        spherical_kmeans(x, 20, num_iters=40, init=init)
+    assert ops.argmax == counts[1]
 
 
 def test_empty_cluster_keeps_its_centroid():
