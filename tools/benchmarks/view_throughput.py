@@ -8,8 +8,8 @@ samples (2 persons, 25 joints, 100 to ``--frames`` frames, the second person
 absent in half of them), batches of ``--batch-size``:
 
 - ``device_views_samples_per_s``: ``SkeletonViewPreprocessor`` on packed
-  batches of raw sequences, including their copy to ``--device`` and the
-  padding; ``--threads`` torch threads on a CPU.
+  batches of raw sequences, including their copy to ``--device``;
+  ``--threads`` torch threads on a CPU.
 - ``per_sample_views_samples_per_s``: the same views made per sample by
   ``TwoViews`` in ``--workers`` workers, on data normalised beforehand (the
   config's ``normalize`` steps dropped), i.e. the views alone.

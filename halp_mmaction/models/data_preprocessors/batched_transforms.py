@@ -7,7 +7,9 @@ one set of parameters per sample from torch's generator on the batch's
 device, with the per-sample transform's distributions, and applies them to a
 padded batch ``x`` of shape (N, M, T, V, C) in a few tensor ops.
 ``lengths`` (N, ) holds each sample's valid frames; padding frames are zero
-and only the temporal crop reads the lengths.
+and only the temporal crop reads the lengths. (``SkeletonViewPreprocessor``
+pads nothing: it hands the crop the sequences side by side in time, through
+:meth:`BatchedTemporalCropResize.crop_frames`.)
 
 Every transform splits into ``draw(x, lengths) -> params`` and
 ``augment(x, lengths, **params)``, so that a test can feed it the draws of

@@ -1,5 +1,4 @@
 """The data preprocessor that makes the contrastive views on the device."""
-import itertools
 from typing import List, Optional, Sequence, Tuple
 
 import torch
@@ -20,12 +19,12 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
     those workers bound an epoch. With this preprocessor the workers only
     load and normalise the sequences (the train pipeline ends
     ``FormatGCNInput``, ``PackActionInputs``, without ``TwoViews``), the
-    batch is padded to its longest sequence on the device, and
-    ``view_transforms`` (the same configs ``TwoViews`` takes) run on the
-    whole batch at once through their batched counterparts
-    (:mod:`.batched_transforms`), ``num_views`` times, each sample with its
-    own draws: a per-sample crop of its own valid frames, its own shear,
-    corruption, rotation, flip, scale and jitter. The training batch is then
+    batch's sequences are laid side by side in time on the device (no
+    padding), and ``view_transforms`` (the same configs ``TwoViews`` takes)
+    run on the whole batch at once through their batched counterparts
+    (:mod:`.batched_transforms`), for ``num_views`` views per sample, each
+    with its own draws: a crop of its own sample's valid frames, its own
+    shear, corruption, rotation, flip, scale and jitter. The batch is then
     (N, num_views, M, clip_len, V, C), as ``TwoViews`` gives, and the
     ``stream`` of :class:`SkeletonStreamPreprocessor` is derived from it.
     Outside training (validation, kNN, tests) the batch passes as
@@ -34,11 +33,12 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
     The draws come from torch's generator on the model's device, which
     mmengine seeds from ``randomness.seed`` and ``RandomStateHook`` saves in
     every checkpoint, so a resumed run continues exactly. In distributed runs
-    set ``randomness.diff_rank_seed=True`` so that the ranks draw apart.
+    set ``randomness.diff_rank_seed=True`` so that the ranks draw apart (the
+    ``views_on_device`` config switch sets it).
 
     Args:
         view_transforms (list[dict]): The per-sample view transforms, as for
-            ``TwoViews``; a top-level ``TemporalCropResize`` is required.
+            ``TwoViews``; the first must be a ``TemporalCropResize``.
         num_views (int): Views per sample. Defaults to 2.
         stream (str): As :class:`SkeletonStreamPreprocessor`.
         layout (str): As :class:`SkeletonStreamPreprocessor`.
@@ -79,11 +79,10 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
         frames = frames.flatten(2)
         if self.to_float32:
             frames = frames.float()
-        firsts = [0] + list(itertools.accumulate(lengths))[:-1]
-        # One host-to-device copy for both.
-        lengths, first = torch.tensor([lengths, firsts],
-                                      device=frames.device).repeat_interleave(
-                                          self.num_views, dim=1)
+        lengths = torch.tensor(lengths, device=frames.device)
+        # Where each sequence starts, for each of its views.
+        first = (lengths.cumsum(0) - lengths).repeat_interleave(self.num_views)
+        lengths = lengths.repeat_interleave(self.num_views)
         crop, *others = self.views.transforms
         window = crop.draw(frames, lengths)
         views = crop.crop_frames(frames, first, window['start'],
