@@ -40,19 +40,18 @@ view_transforms = [
 ]
 # The demo data is in Kinect-like camera coordinates (turned by camera,
 # performer and heading), like NTU's recordings: PreNormalize3D (vectorised)
-# aligns it.
+# aligns it, once per sample when the datasets load.
+normalize = [dict(type='VectorizedPreNormalize3D')]
 # The views are made per sample in the worker (the README's figures were
 # measured so); `--cfg-options views_on_device=True` makes them on the
 # model's device instead (SkeletonViewPreprocessor).
 views_on_device = False
 train_pipeline = [
-    dict(type='VectorizedPreNormalize3D'),
     dict(type='TwoViews', transforms=view_transforms),
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs'),
 ]
 test_pipeline = [
-    dict(type='VectorizedPreNormalize3D'),
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,
@@ -62,7 +61,8 @@ test_pipeline = [
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs'),
 ]
-demo_set = dict(type='DemoSkeletonDataset', _delete_=True)
+demo_set = dict(
+    type='DemoSkeletonDataset', preprocess=normalize, _delete_=True)
 train_dataloader = dict(
     batch_size=32,
     num_workers=1,

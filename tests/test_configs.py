@@ -117,6 +117,16 @@ def test_config_builds(path: Path, skeleton_pickle):
         _BUILT.add(key)
     for pipeline in _pipelines(cfg):
         Compose([p for p in pipeline])  # every transform is registered
+    # Normalised once when loaded, the same way for training and the kNN.
+    train, bank, query = (cfg.train_dataloader.dataset,
+                          cfg.val_dataloader.dataset.bank,
+                          cfg.val_dataloader.dataset.query)
+    assert train.preprocess == bank.preprocess == query.preprocess
+    assert [t.type for t in train.preprocess] == [
+        'VectorizedPreNormalize3D' if 'demo' in path.name else
+        'SkeletonNormalize3D']
+    assert not any('Normalize' in t.type for t in train.pipeline)
+    Compose(train.preprocess)
     assert any(h.type == 'MomentumUpdateHook' for h in cfg.custom_hooks)
     assert cfg.test_dataloader.dataset == cfg.val_dataloader.dataset
 
@@ -124,9 +134,6 @@ def test_config_builds(path: Path, skeleton_pickle):
     if expected is None:  # the demo: no file
         return
     dataset, protocol = expected
-    train, bank, query = (cfg.train_dataloader.dataset,
-                          cfg.val_dataloader.dataset.bank,
-                          cfg.val_dataloader.dataset.query)
     for part in (train, bank, query):
         assert Path(part.ann_file).name == PICKLES[dataset]
     assert (train.split, bank.split, query.split) == (

@@ -28,8 +28,7 @@ def test_switch_moves_two_views_into_the_preprocessor():
                  if t.type == 'TwoViews').transforms
     moved = _on_device(cfg)
     pipeline = moved.train_dataloader.dataset.pipeline
-    assert [t.type for t in pipeline] == [
-        'VectorizedPreNormalize3D', 'FormatGCNInput', 'PackActionInputs']
+    assert [t.type for t in pipeline] == ['FormatGCNInput', 'PackActionInputs']
     assert moved.model.data_preprocessor == ConfigDict(
         type='SkeletonViewPreprocessor', view_transforms=views)
     assert moved.randomness == dict(seed=0, diff_rank_seed=True)

@@ -138,3 +138,61 @@ def test_the_demo_data_passes_the_checks():
     dataset = DemoSkeletonDataset(pipeline=PIPELINE, num_subjects=2,
                                   repeats=1)
     assert len(dataset) == 12  # 12 classes of the one training subject
+
+
+NORMALIZE = [dict(type='SkeletonNormalize3D', centre_joint=0, zaxis=(0, 1),
+                  xaxis=(8, 4))]
+
+
+def test_preprocess_runs_once_at_load_and_equals_the_pipeline(tmp_path):
+    path = _write(tmp_path / 'ok.pkl', _samples())
+    once = _load(path, preprocess=NORMALIZE)
+    every_epoch = SkeletonPoseDataset(ann_file=path, split='xsub_train',
+                                      pipeline=NORMALIZE + PIPELINE)
+    raw = _load(path)
+    for i in range(len(raw)):
+        # Stored normalised: the hip at the origin in every frame.
+        stored = once.get_data_info(i)['keypoint']
+        assert np.abs(stored[:, :, 0]).max() < 1e-6
+        assert not np.allclose(stored, raw.get_data_info(i)['keypoint'])
+        assert np.array_equal(once[i]['inputs'].numpy(),
+                              every_epoch[i]['inputs'].numpy())
+
+
+class _Fails:
+    """A preprocess step that breaks on one sample, or returns ``result``."""
+
+    def __init__(self, on=None, result=None):
+        self.on, self.result = on, result
+
+    def __call__(self, results):
+        if results['frame_dir'] == self.on:
+            raise RuntimeError('cannot normalise this one')
+        return self.result(results) if self.result else results
+
+
+def _nan_first(results):
+    results['keypoint'] = results['keypoint'].copy()
+    results['keypoint'][0, 0, 0, 0] = np.nan
+    return results
+
+
+@pytest.mark.parametrize('step, message', [
+    (_Fails(on='S001C001P004R001A001'),
+     r'sample S001C001P004R001A001 \(index 4 of .*ok.pkl \(split '
+     r'xsub_train\), preprocess\): RuntimeError: cannot normalise this one'),
+    (_Fails(result=lambda r: None),
+     r'index 0 .* a transform returned None \(it would drop the sample\)'),
+    (dict(type='RandomShear', beta=1.0),
+     'gives two different results for the same sample: it draws random'),
+    (_Fails(result=_nan_first),
+     r'ok.pkl \(split xsub_train\) after preprocess: 6 invalid sample\(s\): '
+     'S001C001P000R001A001: 1 non-finite keypoint values'),
+])
+def test_a_preprocess_that_fails_drops_or_draws_stops_loading(
+        tmp_path, step, message):
+    path = _write(tmp_path / 'ok.pkl', _samples())
+    with pytest.raises((ValueError, RuntimeError), match=message):
+        _load(path, preprocess=[step])
+    with pytest.raises(TypeError, match='preprocess must be a list'):
+        _load(path, preprocess=dict(type='SkeletonNormalize3D'))

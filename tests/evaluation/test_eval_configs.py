@@ -56,6 +56,16 @@ def skeleton_pickle(tmp_path_factory) -> str:
     return str(path)
 
 
+def _pretraining_normalisation(pickle_name: str):
+    """The ``normalize`` of the pretraining dataset config on that file."""
+    for base in sorted((REPO_ROOT / 'configs' / '_base_' /
+                        'datasets').glob('*_ssl.py')):
+        cfg = load_config(base)
+        if Path(cfg.ann_file).name == pickle_name:
+            return cfg.normalize
+    raise AssertionError(f'no pretraining dataset config reads {pickle_name}')
+
+
 def _datasets(cfg):
     """(train, test) dataset configs, through wrappers and kNN sets."""
     train = cfg.train_dataloader.dataset
@@ -86,6 +96,10 @@ def test_config_builds_and_reads_its_data(path, skeleton_pickle):
         PICKLES[dataset]
     assert (train.split, test.split) == (f'{protocol}_train',
                                          f'{protocol}_val')
+    # Normalised once when loaded, as the encoder's pretraining data was.
+    assert train.preprocess == test.preprocess == \
+        _pretraining_normalisation(PICKLES[dataset])
+    assert not any('Normalize' in t.type for t in train.pipeline)
     if path in CLASSIFIERS:
         assert init == dict(type='Pretrained', checkpoint='',
                             prefix='backbone.')

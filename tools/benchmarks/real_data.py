@@ -17,8 +17,9 @@ Steps (each prints its progress):
    every seed through ``tools/train.py`` on the dataset's pretraining
    configs (``DATASETS`` below): same model, views, schedule and data for
    every method, ``--jobs`` runs side by side (one thread each; default 2,
-   this machine's cores). The configs normalise the poses in their
-   pipelines (``SkeletonNormalize3D``), so every method sees the same input.
+   this machine's cores). The configs' datasets normalise the poses when
+   they load (``preprocess``: ``SkeletonNormalize3D``), so every method
+   sees the same input.
 3. Probe, on the protocol's train and test splits, each pretrained encoder,
    the same encoder randomly initialised (one per seed) and the raw poses
    (the test pipeline's output, flattened): the cosine 1-NN and the linear

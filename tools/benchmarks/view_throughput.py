@@ -11,13 +11,16 @@ absent in half of them), batches of ``--batch-size``:
   batches of raw sequences, including their copy to ``--device``;
   ``--threads`` torch threads on a CPU.
 - ``per_sample_views_samples_per_s``: the same views made per sample by
-  ``TwoViews`` in ``--workers`` workers, on data normalised beforehand (the
-  config's ``normalize`` steps dropped), i.e. the views alone.
-- ``per_sample_pipeline_samples_per_s``: the config's whole train pipeline
-  (normalisation and views) in the workers.
+  ``TwoViews`` in ``--workers`` workers: the config's train pipeline, whose
+  datasets normalise every sample once when they load (``preprocess``).
+- ``per_sample_pipeline_samples_per_s``: the config's ``normalize`` steps
+  and views both in the workers (normalised in every epoch, as before
+  ``preprocess``).
 - ``device_loader_samples_per_s``: what the workers still do with the
-  preprocessor (normalise, format, pack): with views on the device, an
-  epoch runs at the lower of this and the preprocessor's rate.
+  preprocessor (format and pack): with views on the device, an epoch runs
+  at the lower of this and the preprocessor's rate.
+- ``preprocess_ms_per_sample``: the once-per-sample cost of ``normalize``
+  at load time, in this process.
 
 Example:
     python tools/benchmarks/view_throughput.py --threads 2 --out views.json
@@ -101,6 +104,19 @@ def loader_rate(pipeline: List[dict], args, check: Callable) -> float:
                                                     tic)
 
 
+def preprocess_ms(normalize: List[dict], args) -> float:
+    """Milliseconds per sample of ``normalize`` run once, as
+    ``SkeletonPoseDataset(preprocess=normalize)`` runs it at load time."""
+    from mmengine.dataset import Compose
+    samples = synthetic_skeletons(args.loader_batches * args.batch_size,
+                                  args.frames, seed=args.seed)
+    transform = Compose(normalize)
+    tic = time.perf_counter()
+    for keypoint in samples:
+        transform(dict(keypoint=keypoint, total_frames=keypoint.shape[1]))
+    return (time.perf_counter() - tic) * 1e3 / len(samples)
+
+
 def device_rate(cfg, args) -> float:
     """Samples/s of SkeletonViewPreprocessor on packed raw batches."""
     from mmaction.registry import MODELS
@@ -149,8 +165,7 @@ def main(argv=None) -> dict:
         normalize = [t['type'] for t in cfg.normalize]
         views_only = [t for t in cfg.train_pipeline
                       if t['type'] not in normalize]
-        without_views = [t for t in cfg.train_pipeline
-                         if t['type'] != 'TwoViews']
+        without_views = [t for t in views_only if t['type'] != 'TwoViews']
 
         def two_views(x):
             assert x.shape[0] == 2, 'the pipeline did not make two views'
@@ -162,15 +177,19 @@ def main(argv=None) -> dict:
             per_sample_views_samples_per_s=round(
                 loader_rate(views_only, args, two_views), 1),
             per_sample_pipeline_samples_per_s=round(
-                loader_rate(cfg.train_pipeline, args, two_views), 1),
+                loader_rate(cfg.normalize + views_only, args, two_views), 1),
             device_loader_samples_per_s=round(
-                loader_rate(without_views, args, one_sequence), 1))
+                loader_rate(without_views, args, one_sequence), 1),
+            preprocess_ms_per_sample=round(
+                preprocess_ms(cfg.normalize, args), 3))
         print(f"per-sample views, {args.workers} workers: "
               f"{figures['per_sample_views_samples_per_s']} samples/s "
               f"({figures['per_sample_pipeline_samples_per_s']} with "
-              f"{', '.join(normalize) or 'no normalisation'}); the workers "
-              'for on-device views: '
-              f"{figures['device_loader_samples_per_s']} samples/s")
+              f"{', '.join(normalize) or 'no normalisation'} in every "
+              'epoch); the workers for on-device views: '
+              f"{figures['device_loader_samples_per_s']} samples/s; "
+              f"normalised once at load: "
+              f"{figures['preprocess_ms_per_sample']} ms/sample")
     if 'device' not in args.skip and 'per_sample' not in args.skip:
         figures['device_over_per_sample_views'] = round(
             figures['device_views_samples_per_s'] /

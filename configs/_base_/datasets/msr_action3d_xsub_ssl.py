@@ -20,16 +20,11 @@ normalize = [
         xaxis=None,
         unit_scale=True)
 ]
-# N-UCLA's pipelines with this normalisation in place of theirs.
-train_pipeline = normalize + _base_.train_pipeline[1:]
-test_pipeline = normalize + _base_.test_pipeline[1:]
+# N-UCLA's pipelines, with this normalisation in place of theirs.
 train_dataloader = dict(
-    dataset=dict(ann_file=ann_file, split=train_split,
-                 pipeline=train_pipeline))
+    dataset=dict(ann_file=ann_file, split=train_split, preprocess=normalize))
 val_dataloader = dict(
     dataset=dict(
-        bank=dict(ann_file=ann_file, split=train_split,
-                  pipeline=test_pipeline),
-        query=dict(ann_file=ann_file, split=val_split,
-                   pipeline=test_pipeline)))
+        bank=dict(ann_file=ann_file, split=train_split, preprocess=normalize),
+        query=dict(ann_file=ann_file, split=val_split, preprocess=normalize)))
 test_dataloader = val_dataloader

@@ -37,15 +37,16 @@ view_transforms = [
 # The views are made on the model's device: tools/train.py replaces TwoViews
 # by model.data_preprocessor = SkeletonViewPreprocessor(view_transforms), the
 # same transforms batched (the same distributions, tested transform by
-# transform), so the workers only load and normalise. `--cfg-options
-# views_on_device=False` makes them per sample in the workers again.
+# transform), so the workers only load the normalised sequences.
+# `--cfg-options views_on_device=False` makes them per sample in the workers
+# again.
 views_on_device = True
-train_pipeline = normalize + [
+train_pipeline = [
     dict(type='TwoViews', transforms=view_transforms),
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs'),
 ]
-test_pipeline = normalize + [
+test_pipeline = [
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,
@@ -66,6 +67,7 @@ train_dataloader = dict(
         type=dataset_type,
         ann_file=ann_file,
         split=train_split,
+        preprocess=normalize,
         pipeline=train_pipeline))
 # kNN: features of the labelled training split (bank) classify the val split.
 val_dataloader = dict(
@@ -79,12 +81,14 @@ val_dataloader = dict(
             type=dataset_type,
             ann_file=ann_file,
             split=train_split,
+            preprocess=normalize,
             pipeline=test_pipeline,
             test_mode=True),
         query=dict(
             type=dataset_type,
             ann_file=ann_file,
             split=val_split,
+            preprocess=normalize,
             pipeline=test_pipeline,
             test_mode=True)))
 test_dataloader = val_dataloader

@@ -9,7 +9,8 @@
 # (0 -> 20; Kinect v1's mid-spine joint sits only 7 cm above the hip) onto
 # +z and the shoulders onto +x, both averaged over the frames (a single
 # first frame is noisier), and scaled to a unit mean joint distance (1-NN of
-# the raw poses so aligned: 80.0 %, the baseline to beat).
+# the raw poses so aligned: 80.0 %, the baseline to beat). The datasets
+# normalise every sample once when they load (`preprocess`).
 #
 # Views: 32-frame clips (median sequence: 39 frames) of a random 50-100 %
 # crop, then joint corruption (8 joints) or a shear of up to 0.5, as the
@@ -40,12 +41,12 @@ view_transforms = [
         transforms=[[dict(type='JointCorruption', num_joints=8)],
                     [dict(type='RandomShear', beta=0.5)]]),
 ]
-train_pipeline = normalize + [
+train_pipeline = [
     dict(type='TwoViews', transforms=view_transforms),
     dict(type='FormatGCNInput', num_person=1),
     dict(type='PackActionInputs'),
 ]
-test_pipeline = normalize + [
+test_pipeline = [
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,
@@ -64,6 +65,7 @@ train_dataloader = dict(
         type=dataset_type,
         ann_file=ann_file,
         split=train_split,
+        preprocess=normalize,
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=64,
@@ -75,12 +77,14 @@ val_dataloader = dict(
             type=dataset_type,
             ann_file=ann_file,
             split=train_split,
+            preprocess=normalize,
             pipeline=test_pipeline,
             test_mode=True),
         query=dict(
             type=dataset_type,
             ann_file=ann_file,
             split=val_split,
+            preprocess=normalize,
             pipeline=test_pipeline,
             test_mode=True)))
 test_dataloader = val_dataloader

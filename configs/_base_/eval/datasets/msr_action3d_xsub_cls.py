@@ -13,11 +13,8 @@ normalize = [
         xaxis=None,
         unit_scale=True)
 ]
-train_pipeline = normalize + _base_.train_pipeline[1:]
-test_pipeline = normalize + _base_.test_pipeline[1:]
 train_dataloader = dict(
-    dataset=dict(
-        ann_file=ann_file, split='xsub_train', pipeline=train_pipeline))
+    dataset=dict(ann_file=ann_file, split='xsub_train', preprocess=normalize))
 val_dataloader = dict(
-    dataset=dict(ann_file=ann_file, split='xsub_val', pipeline=test_pipeline))
+    dataset=dict(ann_file=ann_file, split='xsub_val', preprocess=normalize))
 test_dataloader = val_dataloader

@@ -14,7 +14,7 @@ normalize = [
         align_frames='all',
         unit_scale=True)
 ]
-train_pipeline = normalize + [
+train_pipeline = [
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,
@@ -23,7 +23,7 @@ train_pipeline = normalize + [
     dict(type='FormatGCNInput', num_person=1),
     dict(type='PackActionInputs'),
 ]
-test_pipeline = normalize + [
+test_pipeline = [
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,
@@ -38,10 +38,17 @@ train_dataloader = dict(
     num_workers=0,
     persistent_workers=False,
     dataset=dict(
-        ann_file=ann_file, split='xview_train', pipeline=train_pipeline))
+        ann_file=ann_file,
+        split='xview_train',
+        preprocess=normalize,
+        pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=64,
     num_workers=0,
     persistent_workers=False,
-    dataset=dict(ann_file=ann_file, split='xview_val', pipeline=test_pipeline))
+    dataset=dict(
+        ann_file=ann_file,
+        split='xview_val',
+        preprocess=normalize,
+        pipeline=test_pipeline))
 test_dataloader = val_dataloader

@@ -6,14 +6,15 @@
 # U(0.5, 1) of the valid frames, test clips the centred 95 %, both resized
 # to 64 frames. Normalised as in pretraining, with the official
 # preprocessing (SkeletonNormalize3D; see
-# configs/_base_/datasets/ntu60_xsub_ssl.py).
+# configs/_base_/datasets/ntu60_xsub_ssl.py), once per sample when the
+# datasets load (`preprocess`).
 dataset_type = 'SkeletonPoseDataset'
 ann_file = 'data/skeleton/ntu60_3d.pkl'
 clip_len = 64
 num_person = 2
+normalize = [dict(type='SkeletonNormalize3D')]
 
 train_pipeline = [
-    dict(type='SkeletonNormalize3D'),
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,
@@ -23,7 +24,6 @@ train_pipeline = [
     dict(type='PackActionInputs'),
 ]
 test_pipeline = [
-    dict(type='SkeletonNormalize3D'),
     dict(
         type='TemporalCropResize',
         clip_len=clip_len,
@@ -43,6 +43,7 @@ train_dataloader = dict(
         type=dataset_type,
         ann_file=ann_file,
         split='xsub_train',
+        preprocess=normalize,
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=64,
@@ -53,6 +54,7 @@ val_dataloader = dict(
         type=dataset_type,
         ann_file=ann_file,
         split='xsub_val',
+        preprocess=normalize,
         pipeline=test_pipeline,
         test_mode=True))
 test_dataloader = val_dataloader
