@@ -32,6 +32,13 @@ def test_switch_moves_two_views_into_the_preprocessor():
     assert moved.model.data_preprocessor == ConfigDict(
         type='SkeletonViewPreprocessor', view_transforms=views)
     assert moved.randomness == dict(seed=0, diff_rank_seed=True)
+    # Each worker hands over a batch as one block.
+    assert moved.train_dataloader.collate_fn == dict(
+        type='concat_sequences_collate')
+    custom = copy.deepcopy(cfg)
+    custom.train_dataloader.collate_fn = dict(type='my_collate')
+    assert _on_device(custom).train_dataloader.collate_fn == dict(
+        type='my_collate')
     # Validation keeps its own pipeline.
     assert moved.val_dataloader == cfg.val_dataloader
 

@@ -4,3 +4,4 @@ from .skeleton_pose_dataset import SkeletonPoseDataset  # noqa: F401
 from .demo_skeleton import DemoSkeletonDataset, generate_demo_skeletons  # noqa: F401
 from .labelled_subset import LabelledSubsetDataset, labelled_subset_indices  # noqa: F401
 from .sample_names import subject_of, view_of  # noqa: F401
+from .concat_sequences_collate import concat_sequences_collate  # noqa: F401

@@ -33,7 +33,10 @@ def apply_views_on_device(cfg: Config) -> Config:
     The training pipeline's ``TwoViews(transforms)`` step is dropped and
     ``model.data_preprocessor`` becomes ``SkeletonViewPreprocessor`` with
     the same ``transforms`` (and the stream and layout of a
-    ``SkeletonStreamPreprocessor``), and ``randomness.diff_rank_seed`` is
+    ``SkeletonStreamPreprocessor``), the training loader's collate (if
+    absent or ``pseudo_collate``) becomes ``concat_sequences_collate``, so
+    that each worker hands over a batch as one tensor, and
+    ``randomness.diff_rank_seed`` is
     set so that the ranks of a distributed run draw different views.
     Validation and test pipelines are left as they are. False or absent:
     the config is returned unchanged.
@@ -74,6 +77,12 @@ def apply_views_on_device(cfg: Config) -> Config:
                 f'{_PLAIN_PREPROCESSORS}, got {kind!r}')
         new.update({k: v for k, v in old.items() if k != 'type'})
     cfg.model.data_preprocessor = new
+    # One block per batch from each worker instead of one per sample.
+    loader = cfg.train_dataloader
+    collate = loader.get('collate_fn')
+    if collate is None or (isinstance(collate, dict) and collate.get(
+            'type') in ('pseudo_collate', 'concat_sequences_collate')):
+        loader.collate_fn = ConfigDict(type='concat_sequences_collate')
     # The views come from torch's generator on each rank, which mmengine
     # seeds alike on every rank unless told otherwise (rank 0 keeps the
     # seed, so a single process is unchanged).

@@ -22,7 +22,9 @@ def test_gpu_check_in_its_smallest_form_on_the_cpu(tmp_path):
     for name in ('device_views_samples_per_s',
                  'per_sample_views_samples_per_s',
                  'per_sample_pipeline_samples_per_s',
-                 'device_loader_samples_per_s', 'preprocess_ms_per_sample'):
+                 'device_loader_samples_per_s',
+                 'device_loader_pseudo_collate_samples_per_s',
+                 'preprocess_ms_per_sample'):
         assert views[name] > 0, name
     assert views['device'] == 'cpu' and views['batch_size'] == 8
     assert speed['moco_step_s'] > 0 and speed['halp_over_moco'] > 0

@@ -7,9 +7,10 @@ temporal crop-resize, then shear or joint corruption) for synthetic NTU-like
 samples (2 persons, 25 joints, 100 to ``--frames`` frames, the second person
 absent in half of them), batches of ``--batch-size``:
 
-- ``device_views_samples_per_s``: ``SkeletonViewPreprocessor`` on packed
-  batches of raw sequences, including their copy to ``--device``;
-  ``--threads`` torch threads on a CPU.
+- ``device_views_samples_per_s``: ``SkeletonViewPreprocessor`` on batches
+  of raw sequences laid end to end (as ``concat_sequences_collate`` gives
+  them), including their copy to ``--device``; ``--threads`` torch threads
+  on a CPU.
 - ``per_sample_views_samples_per_s``: the same views made per sample by
   ``TwoViews`` in ``--workers`` workers: the config's train pipeline, whose
   datasets normalise every sample once when they load (``preprocess``).
@@ -17,8 +18,11 @@ absent in half of them), batches of ``--batch-size``:
   and views both in the workers (normalised in every epoch, as before
   ``preprocess``).
 - ``device_loader_samples_per_s``: what the workers still do with the
-  preprocessor (format and pack): with views on the device, an epoch runs
-  at the lower of this and the preprocessor's rate.
+  preprocessor (format, pack and ``concat_sequences_collate``, as the
+  ``views_on_device`` switch sets them): with views on the device, an epoch
+  runs at the lower of this and the preprocessor's rate;
+  ``device_loader_pseudo_collate_samples_per_s`` the same with mmengine's
+  ``pseudo_collate``, which hands the samples over one by one.
 - ``preprocess_ms_per_sample``: the once-per-sample cost of ``normalize``
   at load time, in this process.
 
@@ -84,8 +88,10 @@ class SyntheticSkeletons(torch.utils.data.Dataset):
                  label=0, start_index=0))
 
 
-def loader_rate(pipeline: List[dict], args, check: Callable) -> float:
-    """Samples/s of ``pipeline`` through a DataLoader with the workers."""
+def loader_rate(pipeline: List[dict], args, check: Callable,
+                collate: Callable = None) -> float:
+    """Samples/s of ``pipeline`` through a DataLoader with the workers,
+    batches collated by ``collate`` (``pseudo_collate`` by default)."""
     from mmengine.dataset import Compose, pseudo_collate
     batches = args.loader_batches + 2  # the first two warm the workers
     samples = synthetic_skeletons(batches * args.batch_size, args.frames,
@@ -93,13 +99,13 @@ def loader_rate(pipeline: List[dict], args, check: Callable) -> float:
     loader = torch.utils.data.DataLoader(
         SyntheticSkeletons(Compose(pipeline), samples),
         batch_size=args.batch_size, num_workers=args.workers,
-        collate_fn=pseudo_collate)
+        collate_fn=collate or pseudo_collate)
     it = iter(loader)
     for _ in range(2):
         next(it)
     tic = time.perf_counter()
     for batch in it:
-        check(batch['inputs'][0])
+        check(batch['inputs'])
     return args.loader_batches * args.batch_size / (time.perf_counter() -
                                                     tic)
 
@@ -125,17 +131,19 @@ def device_rate(cfg, args) -> float:
              view_transforms=cfg.view_transforms)).to(args.device)
     samples = synthetic_skeletons(args.batches * args.batch_size,
                                   args.frames, seed=args.seed)
-    # As PackActionInputs packs them: (1, M, T, V, C) per sample.
-    batches = [[torch.from_numpy(s[None]) for s in
-                samples[b * args.batch_size:(b + 1) * args.batch_size]]
-               for b in range(args.batches)]
+    from halp_mmaction.datasets import concat_sequences_collate
+    # As the workers hand them over: PackActionInputs' (1, M, T, V, C) per
+    # sample, laid end to end by concat_sequences_collate.
+    batches = [concat_sequences_collate([
+        dict(inputs=torch.from_numpy(s[None]), data_samples=None)
+        for s in samples[b * args.batch_size:(b + 1) * args.batch_size]])
+        for b in range(args.batches)]
 
     def run_pass() -> float:
         sync(args.device)
         tic = time.perf_counter()
-        for inputs in batches:
-            out = preprocessor(dict(inputs=list(inputs), data_samples=None),
-                               training=True)['inputs']
+        for batch in batches:
+            out = preprocessor(dict(batch), training=True)['inputs']
         sync(args.device)
         assert out.shape[:2] == (args.batch_size, 2)
         return args.batches * args.batch_size / (time.perf_counter() - tic)
@@ -167,11 +175,16 @@ def main(argv=None) -> dict:
                       if t['type'] not in normalize]
         without_views = [t for t in views_only if t['type'] != 'TwoViews']
 
-        def two_views(x):
-            assert x.shape[0] == 2, 'the pipeline did not make two views'
+        from halp_mmaction.datasets import concat_sequences_collate
 
-        def one_sequence(x):
-            assert x.shape[0] == 1, 'expected one raw sequence per sample'
+        def two_views(inputs):
+            assert inputs[0].shape[0] == 2, 'the pipeline made no two views'
+
+        def one_sequence(inputs):
+            assert inputs[0].shape[0] == 1, 'expected one raw sequence each'
+
+        def one_block(inputs):
+            assert inputs['lengths'].shape == (args.batch_size, )
 
         figures.update(
             per_sample_views_samples_per_s=round(
@@ -179,6 +192,9 @@ def main(argv=None) -> dict:
             per_sample_pipeline_samples_per_s=round(
                 loader_rate(cfg.normalize + views_only, args, two_views), 1),
             device_loader_samples_per_s=round(
+                loader_rate(without_views, args, one_block,
+                            concat_sequences_collate), 1),
+            device_loader_pseudo_collate_samples_per_s=round(
                 loader_rate(without_views, args, one_sequence), 1),
             preprocess_ms_per_sample=round(
                 preprocess_ms(cfg.normalize, args), 3))
@@ -187,7 +203,9 @@ def main(argv=None) -> dict:
               f"({figures['per_sample_pipeline_samples_per_s']} with "
               f"{', '.join(normalize) or 'no normalisation'} in every "
               'epoch); the workers for on-device views: '
-              f"{figures['device_loader_samples_per_s']} samples/s; "
+              f"{figures['device_loader_samples_per_s']} samples/s "
+              f"({figures['device_loader_pseudo_collate_samples_per_s']} "
+              'with pseudo_collate); '
               f"normalised once at load: "
               f"{figures['preprocess_ms_per_sample']} ms/sample")
     if 'device' not in args.skip and 'per_sample' not in args.skip:

@@ -1,11 +1,12 @@
 """The data preprocessor that makes the contrastive views on the device."""
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Mapping, Tuple, Union
 
 import torch
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from torch import Tensor
 
+from ...datasets.concat_sequences_collate import raw_sequence_lengths
 from .batched_transforms import batched_views
 from .skeleton_stream_preprocessor import SkeletonStreamPreprocessor
 
@@ -17,12 +18,13 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
     The per-sample pipeline (``TwoViews`` in the dataset) augments every
     sample in a worker, in NumPy; skeleton encoders are small, so on a GPU
     those workers bound an epoch. With this preprocessor the workers only
-    load and normalise the sequences (the train pipeline ends
+    load and pack the sequences (the train pipeline ends
     ``FormatGCNInput``, ``PackActionInputs``, without ``TwoViews``), the
-    batch's sequences are laid side by side in time on the device (no
-    padding), and ``view_transforms`` (the same configs ``TwoViews`` takes)
-    run on the whole batch at once through their batched counterparts
-    (:mod:`.batched_transforms`), for ``num_views`` views per sample, each
+    batch's sequences are laid end to end in time, without padding (in the
+    worker by :func:`~halp_mmaction.datasets.concat_sequences_collate`, or
+    here from ``pseudo_collate``'s list), and ``view_transforms`` (the
+    same configs ``TwoViews`` takes) run on the whole batch at once
+    through their batched counterparts (:mod:`.batched_transforms`), for ``num_views`` views per sample, each
     with its own draws: a crop of its own sample's valid frames, its own
     shear, corruption, rotation, flip, scale and jitter. The batch is then
     (N, num_views, M, clip_len, V, C), as ``TwoViews`` gives, and the
@@ -62,24 +64,21 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
         self.views = batched_views(list(view_transforms))
         self.num_views = num_views
 
-    def make_views(self, inputs: Sequence[Tensor],
-                   lengths: Sequence[int]) -> Tensor:
-        """(N, num_views, M, clip_len, V, C) views of N packed (1, M, T_i,
-        V, C) sequences of ``lengths`` frames.
+    def make_views(self, frames: Tensor, lengths: Tensor) -> Tensor:
+        """(N, num_views, M, clip_len, V, C) views of N raw sequences laid
+        end to end in time: ``frames`` (M, sum of T_i, V, C), ``lengths``
+        the (N, ) T_i on the same device.
 
-        The sequences are not padded: they are laid side by side in time,
-        and each view's crop gathers its own sequence's frames (the first
-        transform is a ``TemporalCropResize``). The views are
-        drawn as one batch of N * num_views, sample by sample, so that the
-        result is a view of it and no copy.
+        The sequences are not padded: each view's crop gathers its own
+        sequence's frames (the first transform is a
+        ``TemporalCropResize``). The views are drawn as one batch of
+        N * num_views, sample by sample, so that the result is a view of it
+        and no copy.
         """
-        # (M, sum of T, V * C): each sample's persons copied in one block.
-        frames = torch.cat([x[0] for x in inputs], dim=1)
         shape = frames.shape[-2:]
         frames = frames.flatten(2)
         if self.to_float32:
             frames = frames.float()
-        lengths = torch.tensor(lengths, device=frames.device)
         # Where each sequence starts, for each of its views.
         first = (lengths.cumsum(0) - lengths).repeat_interleave(self.num_views)
         lengths = lengths.repeat_interleave(self.num_views)
@@ -90,34 +89,30 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
         lengths = torch.full_like(lengths, crop.transform.clip_len)
         for transform in others:
             views, lengths = transform(views, lengths)
-        return views.view(len(inputs), self.num_views, *views.shape[1:])
+        return views.view(-1, self.num_views, *views.shape[1:])
 
     def preprocess(self,
-                   inputs: List[Tensor],
+                   inputs: Union[List[Tensor], Mapping[str, Tensor]],
                    data_samples: SampleList,
                    training: bool = False) -> Tuple[Tensor, SampleList]:
+        """Training: the views of the batch's raw sequences, given as the
+        list of packed (1, M, T_i, V, C) samples (``pseudo_collate``) or
+        already laid end to end (``concat_sequences_collate``, which the
+        ``views_on_device`` switch sets). Otherwise as
+        :class:`SkeletonStreamPreprocessor`."""
+        name = type(self).__name__
+        if isinstance(inputs, Mapping):
+            if not training:
+                raise ValueError(
+                    f'{name}: a batch from concat_sequences_collate outside '
+                    'training; that collate is for the training loader, '
+                    'validation and test loaders keep pseudo_collate')
+            return self.make_views(inputs['frames'],
+                                   inputs['lengths']), data_samples
         if not training:
             return super().preprocess(inputs, data_samples, training)
-        lengths = self.sequence_lengths(inputs, data_samples)
-        return self.make_views(inputs, lengths), data_samples
-
-    def sequence_lengths(self, inputs: Sequence[Tensor],
-                         data_samples: Optional[SampleList]) -> List[int]:
-        """Each sample's frames, from its shape (no device sync), after
-        checking it is one (1, M, T, V, C) sequence with T >= 1."""
-        lengths = []
-        for i, x in enumerate(inputs):
-            if x.dim() != 5 or x.shape[0] != 1 or x.shape[2] < 1:
-                name = ''
-                if data_samples is not None and i < len(data_samples):
-                    meta = data_samples[i].metainfo
-                    name = meta.get('frame_dir', meta.get('sample_idx', ''))
-                hint = (' The views are made here: drop TwoViews from the '
-                        'train pipeline.' if x.dim() == 5
-                        and x.shape[0] > 1 else '')
-                raise ValueError(
-                    f'{type(self).__name__}: training sample {i} {name} must '
-                    'be one non-empty sequence (1, M, T, V, C) with T >= 1 '
-                    f'from FormatGCNInput, got {tuple(x.shape)}.{hint}')
-            lengths.append(x.shape[2])
-        return lengths
+        lengths = raw_sequence_lengths(inputs, data_samples, name)
+        # (M, sum of T, V, C): each sample's persons copied in one block.
+        frames = torch.cat([x[0] for x in inputs], dim=1)
+        lengths = torch.tensor(lengths, device=frames.device)
+        return self.make_views(frames, lengths), data_samples

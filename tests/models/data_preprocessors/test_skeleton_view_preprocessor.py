@@ -5,7 +5,9 @@ import pytest
 import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
+from mmengine.dataset import pseudo_collate
 
+from halp_mmaction.datasets import concat_sequences_collate
 from halp_mmaction.models.utils import skeleton_stream
 
 VIEWS = [
@@ -62,6 +64,23 @@ def test_each_view_reads_only_its_samples_frames():
               training=True)['inputs']
     assert torch.equal(out[0], torch.full_like(out[0], 2.0))
     assert torch.equal(out[1], torch.ones_like(out[1]))
+
+
+def test_a_batch_laid_end_to_end_in_the_worker_gives_the_same_views():
+    """concat_sequences_collate (the views_on_device switch's collate) does
+    in the worker the concatenation the preprocessor does for a list."""
+    batch = _batch()
+    samples = [dict(inputs=x, data_samples=d)
+               for x, d in zip(batch['inputs'], batch['data_samples'])]
+    pre = _preprocessor(stream='bone')
+    torch.manual_seed(3)
+    from_list = pre(pseudo_collate(samples), training=True)['inputs']
+    torch.manual_seed(3)
+    packed = pre(concat_sequences_collate(samples), training=True)['inputs']
+    assert packed.shape == (4, 2, 2, 16, 25, 3)
+    assert torch.equal(packed, from_list)
+    with pytest.raises(ValueError, match='outside training'):
+        pre(concat_sequences_collate(samples), training=False)
 
 
 def test_stream_is_derived_from_the_views():
