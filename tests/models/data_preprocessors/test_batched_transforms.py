@@ -7,8 +7,8 @@ import torch
 from mmaction.registry import TRANSFORMS
 
 from halp_mmaction.models.data_preprocessors import build_batched_transform
-from halp_mmaction.models.data_preprocessors.batched_transforms import \
-    batched_views
+from halp_mmaction.models.data_preprocessors.batched_transforms import (
+    apply_linear, batched_views)
 
 LENGTHS = (37, 80, 64, 120, 51)
 V = 25
@@ -139,6 +139,24 @@ def test_joint_corruption_matches_per_sample():
 
     _linear_case('JointCorruption', dict(num_joints=9, p_zero=0.5),
                  lambda t, kp: t._draw(kp.shape[2]), to_params)
+
+
+def test_linear_map_of_some_joints_leaves_the_others_exactly():
+    """The selected joints become x @ A; the others keep their values
+    exactly (the identity they are mapped by), absent joints included."""
+    x = torch.randn(3, 2, 5, V, 3)
+    x[0, :, :, 4] = 0
+    matrix = torch.randn(3, 3, 3)
+    joints = torch.rand(3, V) < 0.5
+    joints[0, 4] = False
+    out = apply_linear(x, joints, matrix)
+    mapped = torch.einsum('nmtvi,nij->nmtvj', x.double(), matrix.double())
+    keep = ~joints.view(3, 1, 1, V, 1).expand_as(x)
+    assert torch.equal(out[keep], x[keep])
+    torch.testing.assert_close(out[~keep].double(), mapped[~keep],
+                               rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(apply_linear(x, None, matrix).double(), mapped,
+                               rtol=1e-5, atol=1e-5)
 
 
 def test_joint_corruption_draws_distinct_joints():
