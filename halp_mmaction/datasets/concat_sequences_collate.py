@@ -1,6 +1,6 @@
 """The training collate for views made on the device: a batch's raw
 sequences laid end to end in one tensor, in the worker."""
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.registry import FUNCTIONS
@@ -43,6 +43,17 @@ def raw_sequence_lengths(inputs: Sequence[Tensor],
     return lengths
 
 
+def concat_sequences(inputs: Sequence[Tensor],
+                     data_samples: Optional[Sequence],
+                     owner: str) -> Tuple[Tensor, Tensor]:
+    """The checked raw sequences (1, M, T_i, V, C) laid end to end:
+    (M, sum of T_i, V, C) frames and the (N, ) int64 T_i on their device
+    (see :func:`raw_sequence_lengths` for the checks)."""
+    lengths = raw_sequence_lengths(inputs, data_samples, owner)
+    frames = torch.cat([x[0] for x in inputs], dim=1)
+    return frames, torch.tensor(lengths, device=frames.device)
+
+
 # In mmengine's registry beside pseudo_collate: the Runner looks collates up
 # there only (mmaction's child registry is not searched).
 @FUNCTIONS.register_module()
@@ -68,8 +79,7 @@ def concat_sequences_collate(data_batch: Sequence[dict]) -> dict:
     """
     inputs = [d['inputs'] for d in data_batch]
     data_samples = [d['data_samples'] for d in data_batch]
-    lengths = raw_sequence_lengths(inputs, data_samples,
-                                   'concat_sequences_collate')
-    frames = torch.cat([x[0] for x in inputs], dim=1)
-    return dict(inputs=dict(frames=frames, lengths=torch.tensor(lengths)),
+    frames, lengths = concat_sequences(inputs, data_samples,
+                                       'concat_sequences_collate')
+    return dict(inputs=dict(frames=frames, lengths=lengths),
                 data_samples=data_samples)

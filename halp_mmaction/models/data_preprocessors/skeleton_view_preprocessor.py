@@ -6,7 +6,7 @@ from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from torch import Tensor
 
-from ...datasets.concat_sequences_collate import raw_sequence_lengths
+from ...datasets.concat_sequences_collate import concat_sequences
 from .batched_transforms import batched_views
 from .skeleton_stream_preprocessor import SkeletonStreamPreprocessor
 
@@ -24,9 +24,10 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
     worker by :func:`~halp_mmaction.datasets.concat_sequences_collate`, or
     here from ``pseudo_collate``'s list), and ``view_transforms`` (the
     same configs ``TwoViews`` takes) run on the whole batch at once
-    through their batched counterparts (:mod:`.batched_transforms`), for ``num_views`` views per sample, each
-    with its own draws: a crop of its own sample's valid frames, its own
-    shear, corruption, rotation, flip, scale and jitter. The batch is then
+    through their batched counterparts (:mod:`.batched_transforms`), for
+    ``num_views`` views per sample, each with its own draws: a crop of its
+    own sample's valid frames, its own shear, corruption, rotation, flip,
+    scale and jitter. The batch is then
     (N, num_views, M, clip_len, V, C), as ``TwoViews`` gives, and the
     ``stream`` of :class:`SkeletonStreamPreprocessor` is derived from it.
     Outside training (validation, kNN, tests) the batch passes as
@@ -111,8 +112,5 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
                                    inputs['lengths']), data_samples
         if not training:
             return super().preprocess(inputs, data_samples, training)
-        lengths = raw_sequence_lengths(inputs, data_samples, name)
-        # (M, sum of T, V, C): each sample's persons copied in one block.
-        frames = torch.cat([x[0] for x in inputs], dim=1)
-        lengths = torch.tensor(lengths, device=frames.device)
-        return self.make_views(frames, lengths), data_samples
+        return self.make_views(
+            *concat_sequences(inputs, data_samples, name)), data_samples
