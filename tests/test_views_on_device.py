@@ -30,7 +30,8 @@ def test_switch_moves_two_views_into_the_preprocessor():
     pipeline = moved.train_dataloader.dataset.pipeline
     assert [t.type for t in pipeline] == ['FormatGCNInput', 'PackActionInputs']
     assert moved.model.data_preprocessor == ConfigDict(
-        type='SkeletonViewPreprocessor', view_transforms=views)
+        type='SkeletonViewPreprocessor', view_transforms=views,
+        compile_views=False)
     assert moved.randomness == dict(seed=0, diff_rank_seed=True)
     # Each worker hands over a batch as one block.
     assert moved.train_dataloader.collate_fn == dict(
@@ -55,7 +56,15 @@ def test_switch_keeps_a_stream_and_rejects_what_it_cannot_move():
     cfg.views_on_device = 'yes'
     with pytest.raises(ValueError, match='must be True or False'):
         apply_views_on_device(cfg)
-    cfg.views_on_device = True
+    cfg.views_on_device, cfg.compile_views = False, True
+    with pytest.raises(ValueError, match='needs views_on_device=True'):
+        apply_views_on_device(cfg)
+    cfg.views_on_device, cfg.compile_views = True, 1
+    with pytest.raises(ValueError, match='compile_views must be True or'):
+        apply_views_on_device(cfg)
+    cfg.compile_views = True
+    assert apply_views_on_device(copy.deepcopy(
+        cfg)).model.data_preprocessor.compile_views is True
     cfg.train_dataloader.dataset.pipeline = [dict(type='PackActionInputs')]
     with pytest.raises(ValueError, match='found 0 in train_dataloader'):
         apply_views_on_device(cfg)

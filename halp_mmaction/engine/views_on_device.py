@@ -39,17 +39,28 @@ def apply_views_on_device(cfg: Config) -> Config:
     ``randomness.diff_rank_seed`` is
     set so that the ranks of a distributed run draw different views.
     Validation and test pipelines are left as they are. False or absent:
-    the config is returned unchanged.
+    the config is returned unchanged. ``cfg.compile_views = True`` (False
+    when absent) sets the preprocessor's ``compile_views``: the crop-resize
+    and the linear map after it in one ``torch.compile`` kernel.
 
     Raises:
-        ValueError: ``views_on_device`` is not a bool, the training
-            dataloader has no (or several) pipelines with ``TwoViews``, or
-            the model has a data preprocessor of another kind.
+        ValueError: ``views_on_device`` or ``compile_views`` is not a bool,
+            ``compile_views`` is True without ``views_on_device``, the
+            training dataloader has no (or several) pipelines with
+            ``TwoViews``, or the model has a data preprocessor of another
+            kind.
     """
     switch = cfg.get('views_on_device', False)
     if not isinstance(switch, bool):
         raise ValueError(f'views_on_device must be True or False, got '
                          f'{switch!r}')
+    compile_views = cfg.get('compile_views', False)
+    if not isinstance(compile_views, bool):
+        raise ValueError(f'compile_views must be True or False, got '
+                         f'{compile_views!r}')
+    if compile_views and not switch:
+        raise ValueError('compile_views=True compiles the views made on the '
+                         'device: it needs views_on_device=True')
     if not switch:
         return cfg
     found: List[list] = []
@@ -67,7 +78,8 @@ def apply_views_on_device(cfg: Config) -> Config:
 
     old: Optional[dict] = cfg.model.get('data_preprocessor')
     new = ConfigDict(type='SkeletonViewPreprocessor',
-                     view_transforms=view_transforms)
+                     view_transforms=view_transforms,
+                     compile_views=compile_views)
     if old is not None:
         kind = old.get('type')
         if kind not in _PLAIN_PREPROCESSORS:

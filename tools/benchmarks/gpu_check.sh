@@ -32,7 +32,9 @@ trap 'rm -rf "$WORK"' EXIT
 BENCH=tools/benchmarks
 
 if [ "$SMALL" = 1 ]; then
-    VIEWS=(--batches 2 --repeats 1 --loader-batches 1 --workers 0 --batch-size 8)
+    # --skip compiled: the compiled views have their own test (a compile is
+    # 10-20 s on a CPU).
+    VIEWS=(--batches 2 --repeats 1 --loader-batches 1 --workers 0 --batch-size 8 --skip compiled)
     SPEED=(--backbone demo --queue-len 64 --batch-size 8 --clip-len 16 --num-keys 32 \
            --num-prototypes 4 --num-positives 8 --interval 2 --blocks 1 --kmeans-trials 1 \
            --kmeans-repeats 1)

@@ -11,6 +11,10 @@ absent in half of them), batches of ``--batch-size``:
   of raw sequences laid end to end (as ``concat_sequences_collate`` gives
   them), including their copy to ``--device``; ``--threads`` torch threads
   on a CPU.
+- ``device_views_compiled_samples_per_s``: the same with
+  ``compile_views=True`` (the crop-resize and the linear map after it in one
+  ``torch.compile`` kernel); ``compile_views_s`` the first batch's time,
+  which compiles it. ``--skip compiled`` leaves it out.
 - ``per_sample_views_samples_per_s``: the same views made per sample by
   ``TwoViews`` in ``--workers`` workers: the config's train pipeline, whose
   datasets normalise every sample once when they load (``preprocess``).
@@ -33,7 +37,7 @@ import argparse
 import os
 import statistics
 import time
-from typing import Callable, List
+from typing import Callable, List, Tuple
 
 import torch
 
@@ -62,7 +66,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--loader-batches', type=int, default=8,
                         help='batches timed through the DataLoaders')
     parser.add_argument('--skip', nargs='*', default=[],
-                        choices=['device', 'per_sample'])
+                        choices=['device', 'compiled', 'per_sample'])
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', help='write the figures to this JSON file')
     args = parser.parse_args(argv)
@@ -123,12 +127,15 @@ def preprocess_ms(normalize: List[dict], args) -> float:
     return (time.perf_counter() - tic) * 1e3 / len(samples)
 
 
-def device_rate(cfg, args) -> float:
-    """Samples/s of SkeletonViewPreprocessor on packed raw batches."""
+def device_rate(cfg, args, compile_views: bool = False) -> Tuple[float,
+                                                                 float]:
+    """Samples/s of SkeletonViewPreprocessor on packed raw batches, and the
+    seconds of its first batch (which compiles with ``compile_views``)."""
     from mmaction.registry import MODELS
     preprocessor = MODELS.build(
         dict(type='SkeletonViewPreprocessor',
-             view_transforms=cfg.view_transforms)).to(args.device)
+             view_transforms=cfg.view_transforms,
+             compile_views=compile_views)).to(args.device)
     samples = synthetic_skeletons(args.batches * args.batch_size,
                                   args.frames, seed=args.seed)
     from halp_mmaction.datasets import concat_sequences_collate
@@ -148,8 +155,13 @@ def device_rate(cfg, args) -> float:
         assert out.shape[:2] == (args.batch_size, 2)
         return args.batches * args.batch_size / (time.perf_counter() - tic)
 
+    sync(args.device)
+    tic = time.perf_counter()
+    preprocessor(dict(batches[0]), training=True)
+    sync(args.device)
+    first_s = time.perf_counter() - tic
     run_pass()  # warm-up
-    return statistics.median(run_pass() for _ in range(args.repeats))
+    return statistics.median(run_pass() for _ in range(args.repeats)), first_s
 
 
 def main(argv=None) -> dict:
@@ -165,10 +177,16 @@ def main(argv=None) -> dict:
                    batch_size=args.batch_size, frames=args.frames,
                    workers=args.workers)
     if 'device' not in args.skip:
-        figures['device_views_samples_per_s'] = round(device_rate(cfg, args),
-                                                      1)
+        figures['device_views_samples_per_s'] = round(
+            device_rate(cfg, args)[0], 1)
         print(f"on-device views: {figures['device_views_samples_per_s']} "
               f'samples/s ({args.device}, {torch.get_num_threads()} threads)')
+    if 'compiled' not in args.skip:
+        rate, first_s = device_rate(cfg, args, compile_views=True)
+        figures.update(device_views_compiled_samples_per_s=round(rate, 1),
+                       compile_views_s=round(first_s, 1))
+        print(f'compiled on-device views: {rate:.1f} samples/s (first batch, '
+              f'compiling: {first_s:.1f} s)')
     if 'per_sample' not in args.skip:
         normalize = [t['type'] for t in cfg.normalize]
         views_only = [t for t in cfg.train_pipeline

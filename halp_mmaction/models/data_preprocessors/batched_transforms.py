@@ -138,27 +138,43 @@ class BatchedTemporalCropResize(BatchedTransform):
         Returns:
             Tensor: (B, M, clip_len, V, C) crops, contiguous.
         """
-        clip_len = self.transform.clip_len
         persons, total = frames.shape[:2]
+        lo, hi, weight = self.resize_rows(first, start, length, persons,
+                                          total)
+        rows = frames.reshape(persons * total, -1)
+        # In place into the first gather: one fresh batch fewer.
+        out = rows.index_select(0, lo.view(-1)).lerp_(
+            rows.index_select(0, hi.view(-1)),
+            weight[:, None, :, None].to(frames.dtype).expand(
+                -1, persons, -1, 1).reshape(-1, 1))
+        return out.view(-1, persons, self.transform.clip_len, *shape)
+
+    def resize_rows(self, first: Tensor, start: Tensor, length: Tensor,
+                    persons: int, total: int) -> Tuple[Tensor, Tensor,
+                                                       Tensor]:
+        """The linear resize of :meth:`crop_frames` as rows to gather: the
+        frames of all sequences flattened to rows of (M * F, V * C), person
+        by person, crop ``b``'s person ``m`` at output frame ``t`` is
+        ``lerp(rows[lo[b, m, t]], rows[hi[b, m, t]], weight[b, t])``.
+
+        Returns:
+            tuple: ``lo`` and ``hi`` (B, M, clip_len) int64, ``weight``
+            (B, clip_len) float64.
+        """
+        clip_len = self.transform.clip_len
         # linear_resize_indices for every crop length at once.
         span = length.to(torch.float64)[:, None]
         src = ((torch.arange(clip_len, dtype=torch.float64,
-                             device=frames.device) + 0.5)
+                             device=first.device) + 0.5)
                * (span / clip_len) - 0.5).clamp(min=0)
         src = torch.minimum(src, span - 1)
         lo = src.floor().long()
         hi = torch.minimum(lo + 1, length[:, None] - 1)
-        weight = (src - lo).to(frames.dtype)
-        # Rows of (M * F, V * C) in the order (crop, person, frame), so
-        # that the gathers give the (B, M, clip_len, V, C) layout directly.
+        # Rows in the order (crop, person, frame), so that the gathers give
+        # the (B, M, clip_len, V, C) layout directly.
         base = ((first + start)[:, None, None] + total * torch.arange(
-            persons, device=frames.device)[:, None])
-        rows = frames.reshape(persons * total, -1)
-        # In place into the first gather: one fresh batch fewer.
-        out = rows.index_select(0, (base + lo[:, None]).view(-1)).lerp_(
-            rows.index_select(0, (base + hi[:, None]).view(-1)),
-            weight[:, None, :, None].expand(-1, persons, -1, 1).reshape(-1, 1))
-        return out.view(-1, persons, clip_len, *shape)
+            persons, device=first.device)[:, None])
+        return base + lo[:, None], base + hi[:, None], src - lo
 
 
 def apply_linear(x: Tensor, joints: Optional[Tensor],
@@ -166,22 +182,37 @@ def apply_linear(x: Tensor, joints: Optional[Tensor],
     """Map the points of ``x`` (N, M, T, V, 3) by ``matrix`` (N, 3, 3), as
     row vectors (``x @ A``), on the joints where ``joints`` (N, V) is True
     (all when None); the others stay as they are."""
-    matrix = matrix.to(x.dtype)
-    num, joints_n = x.shape[0], x.shape[3]
-    if joints is None:
-        per_joint = matrix.view(num, 1, 1, 1, 3, 3)
-    else:
-        # The identity on the joints left alone: x * 1 + y * 0 + z * 0 is x
-        # exactly, so the selection costs no pass of its own.
-        eye = torch.eye(3, dtype=x.dtype, device=x.device)
-        per_joint = torch.where(joints.view(num, joints_n, 1, 1),
-                                matrix.view(num, 1, 3, 3), eye).view(
-                                    num, 1, 1, joints_n, 3, 3)
+    per_joint = per_joint_matrices(joints, matrix, x.shape[3], x.dtype)
     # Three multiply-adds over the batch: a bmm whose inner size is 3, and
     # a masked blend after it, cost twice as long on a CPU.
     out = x[..., 0:1] * per_joint[..., 0, :]
     out.addcmul_(x[..., 1:2], per_joint[..., 1, :])
     return out.addcmul_(x[..., 2:3], per_joint[..., 2, :])
+
+
+def per_joint_matrices(joints: Optional[Tensor], matrix: Tensor,
+                       num_joints: int, dtype: torch.dtype) -> Tensor:
+    """The (N, 1, 1, V, 3, 3) matrices of :func:`apply_linear`, one per
+    sample and joint ((N, 1, 1, 1, 3, 3) when ``joints`` is None): each
+    sample's ``matrix`` on its ``joints``, the identity elsewhere."""
+    matrix = matrix.to(dtype)
+    num = matrix.shape[0]
+    if joints is None:
+        return matrix.view(num, 1, 1, 1, 3, 3)
+    # The identity on the joints left alone: x * 1 + y * 0 + z * 0 is x
+    # exactly, so the selection costs no pass of its own.
+    eye = torch.eye(3, dtype=dtype, device=matrix.device)
+    return torch.where(joints.view(num, num_joints, 1, 1),
+                       matrix.view(num, 1, 3, 3), eye).view(
+                           num, 1, 1, num_joints, 3, 3)
+
+
+def is_linear_map(transform: nn.Module) -> bool:
+    """Whether a batched transform maps each sample's joints by 3x3
+    matrices (``draw_linear``): a :class:`BatchedLinearMap` or a
+    :class:`BatchedRandomChoice` among them."""
+    return isinstance(transform, BatchedLinearMap) or (
+        isinstance(transform, BatchedRandomChoice) and transform.linear)
 
 
 class BatchedLinearMap(BatchedTransform):
@@ -338,9 +369,15 @@ class BatchedRandomChoice(BatchedTransform):
         return dict(branch=torch.bucketize(u, self.cum_prob, right=True))
 
     def forward(self, x: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor]:
-        branch = self.draw(x, lengths)['branch']
         if not self.linear:
-            return self.augment(x, lengths, branch)
+            return self.augment(x, lengths, **self.draw(x, lengths))
+        return apply_linear(x, *self.draw_linear(x, lengths)), lengths
+
+    def draw_linear(self, x: Tensor, lengths: Tensor) -> Tuple[Tensor, Tensor]:
+        """As :meth:`BatchedLinearMap.draw_linear`, when every branch is
+        one: the branch per sample, then every branch's draws, each sample
+        keeping its own branch's joints and matrix."""
+        branch = self.draw(x, lengths)['branch']
         self.branches[0].transforms[0].check_coords(x)
         joints, matrix = None, None
         for b, transforms in enumerate(self.branches):
@@ -355,7 +392,7 @@ class BatchedRandomChoice(BatchedTransform):
             chosen = (branch == b).view(-1, 1)
             joints = torch.where(chosen, b_joints, joints)
             matrix = torch.where(chosen.view(-1, 1, 1), b_matrix, matrix)
-        return apply_linear(x, joints, matrix), lengths
+        return joints, matrix
 
     def augment(self, x: Tensor, lengths: Tensor,
                 branch: Tensor) -> Tuple[Tensor, Tensor]:

@@ -7,7 +7,9 @@ from mmaction.utils import SampleList
 from torch import Tensor
 
 from ...datasets.concat_sequences_collate import concat_sequences
-from .batched_transforms import batched_views
+from .batched_transforms import (batched_views, is_linear_map,
+                                 per_joint_matrices)
+from .fused_views import compiled_crop_and_map
 from .skeleton_stream_preprocessor import SkeletonStreamPreprocessor
 
 
@@ -43,6 +45,13 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
         view_transforms (list[dict]): The per-sample view transforms, as for
             ``TwoViews``; the first must be a ``TemporalCropResize``.
         num_views (int): Views per sample. Defaults to 2.
+        compile_views (bool): Make the crop-resize and the linear map after
+            it (a ``RandomShear``, ``RandomRotation``, ``JointCorruption`` or
+            a ``RandomChoice`` among them, as in the official views) in one
+            kernel compiled by ``torch.compile`` (:mod:`.fused_views`; a C++
+            compiler on a CPU, Triton on a GPU). The same draws, so the same
+            views to float rounding; each batch size compiles once, in
+            seconds to a minute. Defaults to False.
         stream (str): As :class:`SkeletonStreamPreprocessor`.
         layout (str): As :class:`SkeletonStreamPreprocessor`.
         **kwargs: ``ActionDataPreprocessor``'s arguments.
@@ -51,6 +60,7 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
     def __init__(self,
                  view_transforms: List[dict],
                  num_views: int = 2,
+                 compile_views: bool = False,
                  stream: str = 'joint',
                  layout: str = 'nturgb+d',
                  **kwargs) -> None:
@@ -64,6 +74,19 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
                              f'{view_transforms!r}')
         self.views = batched_views(list(view_transforms))
         self.num_views = num_views
+        if not isinstance(compile_views, bool):
+            raise ValueError(f'{type(self).__name__}: compile_views must be '
+                             f'True or False, got {compile_views!r}')
+        following = self.views.transforms[1:2]
+        if compile_views and not (following and is_linear_map(following[0])):
+            names = [type(t.transform).__name__
+                     for t in self.views.transforms]
+            raise ValueError(
+                f'{type(self).__name__}: compile_views fuses the '
+                'TemporalCropResize with the linear map right after it '
+                '(RandomShear, RandomRotation, JointCorruption or a '
+                f'RandomChoice among them); the view transforms are {names}')
+        self.compile_views = compile_views
 
     def make_views(self, frames: Tensor, lengths: Tensor) -> Tensor:
         """(N, num_views, M, clip_len, V, C) views of N raw sequences laid
@@ -85,12 +108,38 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
         lengths = lengths.repeat_interleave(self.num_views)
         crop, *others = self.views.transforms
         window = crop.draw(frames, lengths)
-        views = crop.crop_frames(frames, first, window['start'],
-                                 window['length'], shape)
         lengths = torch.full_like(lengths, crop.transform.clip_len)
+        if self.compile_views:
+            views = self.crop_and_map(frames, first, window, lengths, shape)
+            others = others[1:]
+        else:
+            views = crop.crop_frames(frames, first, window['start'],
+                                     window['length'], shape)
         for transform in others:
             views, lengths = transform(views, lengths)
         return views.view(-1, self.num_views, *views.shape[1:])
+
+    def crop_and_map(self, frames: Tensor, first: Tensor, window: dict,
+                     lengths: Tensor, shape: Tuple[int, int]) -> Tensor:
+        """The crop-resize and the linear map after it, in the compiled
+        kernel: ``make_views``' ``frames`` (M, F, V * C), the crops'
+        ``first`` frames and ``window``, their ``lengths`` after the crop;
+        (B, M, clip_len, V, C) views."""
+        crop, linear = self.views.transforms[:2]
+        persons, total = frames.shape[:2]
+        clip_len = crop.transform.clip_len
+        lo, hi, weight = crop.resize_rows(first, window['start'],
+                                          window['length'], persons, total)
+        # The views' shape, dtype and device without the views, for the
+        # draws (they read nothing else), in the same order as eager code.
+        like = frames.new_empty(()).expand(len(first), persons, clip_len,
+                                           *shape)
+        linear.check_coords(like)
+        joints, matrix = linear.draw_linear(like, lengths)
+        return compiled_crop_and_map(
+            frames.reshape(persons * total, -1), lo, hi,
+            weight.to(frames.dtype)[:, None, :, None, None],
+            per_joint_matrices(joints, matrix, shape[0], frames.dtype))
 
     def preprocess(self,
                    inputs: Union[List[Tensor], Mapping[str, Tensor]],

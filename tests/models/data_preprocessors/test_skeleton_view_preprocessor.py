@@ -83,6 +83,33 @@ def test_a_batch_laid_end_to_end_in_the_worker_gives_the_same_views():
         pre(concat_sequences_collate(samples), training=False)
 
 
+def test_compiled_views_equal_the_eager_views():
+    """compile_views makes the crop and the shear or corruption in one
+    compiled kernel from the same draws; the transforms after them run as
+    before. Two batch sizes: each compiles once."""
+    views = VIEWS + [dict(type='RandomLRFlip', p=0.5)]
+    eager, compiled = (MODELS.build(dict(
+        type='SkeletonViewPreprocessor', view_transforms=views,
+        compile_views=c)) for c in (False, True))
+    for lengths in ((20, 48, 33, 48), (17, 64)):
+        torch.manual_seed(5)
+        expected = eager(_batch(lengths), training=True)['inputs']
+        torch.manual_seed(5)
+        out = compiled(_batch(lengths), training=True)['inputs']
+        torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+    assert not out[1, :, 1].any()  # the absent person stays zero
+
+
+def test_compile_views_needs_a_linear_map_after_the_crop():
+    with pytest.raises(ValueError, match="fuses the TemporalCropResize.*"
+                       "'TemporalCropResize', 'RandomLRFlip'"):
+        MODELS.build(dict(type='SkeletonViewPreprocessor',
+                          view_transforms=[VIEWS[0], dict(
+                              type='RandomLRFlip')], compile_views=True))
+    with pytest.raises(ValueError, match='compile_views must be True or'):
+        _preprocessor(compile_views='yes')
+
+
 def test_stream_is_derived_from_the_views():
     torch.manual_seed(1)
     joint = _preprocessor()(_batch(), training=True)['inputs']
