@@ -141,12 +141,7 @@ class BatchedTemporalCropResize(BatchedTransform):
         persons, total = frames.shape[:2]
         lo, hi, weight = self.resize_rows(first, start, length, persons,
                                           total)
-        rows = frames.reshape(persons * total, -1)
-        # In place into the first gather: one fresh batch fewer.
-        out = rows.index_select(0, lo.view(-1)).lerp_(
-            rows.index_select(0, hi.view(-1)),
-            weight[:, None, :, None].to(frames.dtype).expand(
-                -1, persons, -1, 1).reshape(-1, 1))
+        out = blend_rows(frames.reshape(persons * total, -1), lo, hi, weight)
         return out.view(-1, persons, self.transform.clip_len, *shape)
 
     def resize_rows(self, first: Tensor, start: Tensor, length: Tensor,
@@ -177,17 +172,36 @@ class BatchedTemporalCropResize(BatchedTransform):
         return base + lo[:, None], base + hi[:, None], src - lo
 
 
-def apply_linear(x: Tensor, joints: Optional[Tensor],
-                 matrix: Tensor) -> Tensor:
-    """Map the points of ``x`` (N, M, T, V, 3) by ``matrix`` (N, 3, 3), as
-    row vectors (``x @ A``), on the joints where ``joints`` (N, V) is True
-    (all when None); the others stay as they are."""
-    per_joint = per_joint_matrices(joints, matrix, x.shape[3], x.dtype)
+def blend_rows(rows: Tensor, lo: Tensor, hi: Tensor,
+               weight: Tensor) -> Tensor:
+    """``lerp(rows[lo], rows[hi], weight)`` for the (B, M, clip_len) rows
+    and (B, clip_len) weights of :meth:`BatchedTemporalCropResize.
+    resize_rows`: (B * M * clip_len, V * C)."""
+    persons = lo.shape[1]
+    # In place into the first gather: one fresh batch fewer.
+    return rows.index_select(0, lo.view(-1)).lerp_(
+        rows.index_select(0, hi.view(-1)),
+        weight[:, None, :, None].to(rows.dtype).expand(
+            -1, persons, -1, 1).reshape(-1, 1))
+
+
+def map_per_joint(x: Tensor, per_joint: Tensor) -> Tensor:
+    """``x`` (N, M, T, V, 3) mapped as row vectors by the
+    :func:`per_joint_matrices` ``per_joint``."""
     # Three multiply-adds over the batch: a bmm whose inner size is 3, and
     # a masked blend after it, cost twice as long on a CPU.
     out = x[..., 0:1] * per_joint[..., 0, :]
     out.addcmul_(x[..., 1:2], per_joint[..., 1, :])
     return out.addcmul_(x[..., 2:3], per_joint[..., 2, :])
+
+
+def apply_linear(x: Tensor, joints: Optional[Tensor],
+                 matrix: Tensor) -> Tensor:
+    """Map the points of ``x`` (N, M, T, V, 3) by ``matrix`` (N, 3, 3), as
+    row vectors (``x @ A``), on the joints where ``joints`` (N, V) is True
+    (all when None); the others stay as they are."""
+    return map_per_joint(
+        x, per_joint_matrices(joints, matrix, x.shape[3], x.dtype))
 
 
 def per_joint_matrices(joints: Optional[Tensor], matrix: Tensor,

@@ -16,32 +16,29 @@ from typing import Callable, Optional
 import torch
 from torch import Tensor
 
+from .batched_transforms import blend_rows, map_per_joint
+
 
 def crop_and_map(rows: Tensor, lo: Tensor, hi: Tensor, weight: Tensor,
                  per_joint: Tensor) -> Tensor:
-    """The crops' frames, resized and mapped.
+    """The eager steps, :func:`blend_rows` then :func:`map_per_joint`, as
+    the compiled kernel runs them: the crops' frames resized and mapped.
 
     Args:
         rows (Tensor): (M * F, V * 3) every person's frames of all the
             sequences, as :meth:`BatchedTemporalCropResize.resize_rows`
             reads them.
         lo, hi (Tensor): (B, M, clip_len) the rows that each output frame
-            blends (``resize_rows``).
-        weight (Tensor): (B, 1, clip_len, 1, 1) the blend's weight of
-            ``hi``, in the dtype of ``rows``.
+            blends, and ``weight`` (B, clip_len) the weight of ``hi``
+            (``resize_rows``).
         per_joint (Tensor): (B, 1, 1, V or 1, 3, 3) the matrices of
             :func:`per_joint_matrices`, applied to row vectors.
 
     Returns:
         Tensor: (B, M, clip_len, V, 3).
     """
-    num, persons, clip_len = lo.shape
-    low = rows[lo].view(num, persons, clip_len, -1, 3)
-    high = rows[hi].view(num, persons, clip_len, -1, 3)
-    x = low + (high - low) * weight
-    return (x[..., 0:1] * per_joint[..., 0, :] +
-            x[..., 1:2] * per_joint[..., 1, :] +
-            x[..., 2:3] * per_joint[..., 2, :])
+    x = blend_rows(rows, lo, hi, weight).view(*lo.shape, -1, 3)
+    return map_per_joint(x, per_joint)
 
 
 _COMPILED: Optional[Callable] = None

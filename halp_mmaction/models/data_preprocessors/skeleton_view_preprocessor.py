@@ -137,8 +137,7 @@ class SkeletonViewPreprocessor(SkeletonStreamPreprocessor):
         linear.check_coords(like)
         joints, matrix = linear.draw_linear(like, lengths)
         return compiled_crop_and_map(
-            frames.reshape(persons * total, -1), lo, hi,
-            weight.to(frames.dtype)[:, None, :, None, None],
+            frames.reshape(persons * total, -1), lo, hi, weight,
             per_joint_matrices(joints, matrix, shape[0], frames.dtype))
 
     def preprocess(self,
