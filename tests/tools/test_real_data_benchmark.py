@@ -222,3 +222,99 @@ def test_encoder_probe_of_a_multi_stream_checkpoint(tmp_path):
         assert 0 <= row['linear_top1'] <= 100
         assert 0 <= row['knn1_top1'] <= 100
     assert 0 <= rows['']['linear_top1_score_mean'] <= 100
+
+
+def _results_files(tmp_path, bench, seed_groups, dataset='nw_ucla'):
+    """RESULTS.json files of real_data.py, one per group of seeds, and the
+    document of one run over all of them: three-stream MoCo and HaLP, CMD
+    on seed 0 only, the random encoders, raw poses and a transfer row."""
+    def run(seed, value, ensemble=False):
+        out = dict(seed=seed, linear_top1=value, knn1_top1=value - 3,
+                   pretrain_seconds=None if seed is None else 10.0 + seed)
+        if ensemble:
+            out[bench.SCORE_MEAN] = value + 1
+        return out
+
+    def rows(seeds):
+        out = {}
+        for m, base in (('moco-joint-bone', 70.0), ('halp-joint-bone', 71.0),
+                        ('random_encoder', 50.0)):
+            for suffix, shift in ((' [joint]', 0.0), (' [bone]', -2.0),
+                                  ('', 1.0)):
+                out[m + suffix] = [run(s, base + shift + 0.7 * s, not suffix)
+                                   for s in seeds]
+        out['raw_poses'] = [run(None, 60.0)]
+        out['halp-joint-bone -> msr_action3d'] = [run(s, 40.0 + s)
+                                                  for s in seeds]
+        if 0 in seeds:
+            out['cmd-joint-bone'] = [run(0, 75.0, True)]
+            out['cmd-joint-bone [joint]'] = [run(0, 74.0)]
+        return out
+
+    controls = {f'halp-joint-bone{s}': f'moco-joint-bone{s}'
+                for s in ('', ' [joint]', ' [bone]')}
+    paths = []
+    for i, seeds in enumerate(seed_groups):
+        doc = bench.results_document(dataset, seeds, rows(seeds), controls)
+        doc.update(streams=['joint', 'bone'], cfg_options=[])
+        paths.append(tmp_path / f'seeds{i}.json')
+        paths[-1].write_text(json.dumps(doc))
+    every = sorted(s for g in seed_groups for s in g)
+    return paths, bench.results_document(dataset, every, rows(every),
+                                         controls)
+
+
+def test_merged_results_equal_one_run_of_every_seed(tmp_path, capsys):
+    bench, merge = _tool('real_data'), _tool('merge_real_data')
+    paths, expected = _results_files(tmp_path, bench, [[0], [1, 2]])
+    out = tmp_path / 'merged.json'
+    merged = merge.main([*map(str, paths), '--out', str(out), '--pair',
+                         'cmd-joint-bone=moco-joint-bone'])
+    assert json.loads(out.read_text()) == merged
+    assert merged['seeds'] == [0, 1, 2]
+    assert merged['merged_from'] == [str(p) for p in paths]
+    for key in ('transfer', 'transfer_paired_with_moco'):
+        assert merged[key] == expected[key]
+    # CMD ran with seed 0 only; every other row has all three seeds.
+    cmd = merged['methods'].pop('cmd-joint-bone')
+    merged['methods'].pop('cmd-joint-bone [joint]')
+    assert merged['methods'] == {k: v for k, v in expected['methods'].items()
+                                 if not k.startswith('cmd')}
+    halp = merged['paired_with_moco']['halp-joint-bone']
+    assert halp == expected['paired_with_moco']['halp-joint-bone']
+    assert halp['linear_top1']['per_seed'] == [1.0, 1.0, 1.0]
+    # --pair pairs the ensemble and the streams both rows have.
+    assert cmd[bench.SCORE_MEAN]['per_seed'] == [76.0]
+    pair = merged['paired_with_moco']['cmd-joint-bone']
+    assert pair['control'] == 'moco-joint-bone' and pair['seeds'] == [0]
+    assert pair['linear_top1']['per_seed'] == [4.0]
+    assert merged['paired_with_moco']['cmd-joint-bone [joint]'][
+        'knn1_top1']['per_seed'] == [4.0]
+    assert '| halp-joint-bone | 72.7 ± 0.7' in capsys.readouterr().out
+
+
+def test_merge_refuses_runs_that_do_not_belong_together(tmp_path):
+    bench, merge = _tool('real_data'), _tool('merge_real_data')
+    paths, _ = _results_files(tmp_path, bench, [[0], [0, 1]])
+    # The same seed in both files with the same figures merges once.
+    assert merge.main([*map(str, paths), '--out', str(tmp_path / 'm.json')]
+                      )['methods']['moco-joint-bone']['seeds'] == [0, 1]
+    doc = json.loads(paths[1].read_text())
+    doc['methods']['halp-joint-bone']['linear_top1']['per_seed'][0] += 1
+    paths[1].write_text(json.dumps(doc))
+    with pytest.raises(SystemExit, match=r"'halp-joint-bone' seed 0 is in "
+                       r'.*seeds0.json and .*seeds1.json with different'):
+        merge.main([*map(str, paths), '--out', str(tmp_path / 'm.json')])
+    (tmp_path / 'msr').mkdir()
+    msr, _ = _results_files(tmp_path / 'msr', bench, [[3]], 'msr_action3d')
+    with pytest.raises(SystemExit, match=r"msr/seeds0.json has dataset = "
+                       r"'msr_action3d' but .*seeds0.json 'nw_ucla'"):
+        merge.main([str(paths[0]), str(msr[0]),
+                    '--out', str(tmp_path / 'm.json')])
+    with pytest.raises(SystemExit, match="--pair cmd=moco: no row 'cmd'"):
+        merge.main([str(paths[0]), '--out', str(tmp_path / 'm.json'),
+                    '--pair', 'cmd=moco'])
+    (tmp_path / 'bad.json').write_text('{"seeds": []}')
+    with pytest.raises(SystemExit, match='bad.json: not a RESULTS.json of '
+                       'real_data.py'):
+        merge.main([str(tmp_path / 'bad.json'), '--out', 'x.json'])

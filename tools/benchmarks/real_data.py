@@ -479,6 +479,39 @@ def markdown(summary: dict, title: str, paired: Optional[dict] = None) -> str:
     return '\n'.join(lines)
 
 
+def results_document(dataset: str, seeds: Sequence[int],
+                     rows: Dict[str, List[dict]],
+                     controls: Dict[str, str]) -> dict:
+    """The figures of RESULTS.json from the probes' rows.
+
+    Args:
+        dataset (str): the dataset the encoders were pretrained on.
+        seeds (list[int]): the pretraining seeds.
+        rows (dict): row name -> one dict per run (``seed``, the
+            ``METRICS``, ``pretrain_seconds``, with ``SCORE_MEAN`` for an
+            ensemble); names with ``' -> TARGET'`` are transfer rows.
+        controls (dict): row -> the row it is paired with, seed by seed.
+
+    Returns:
+        dict: ``dataset``, ``seeds``, ``methods``, ``paired_with_moco``,
+        ``transfer``, ``transfer_paired_with_moco`` and the Markdown
+        ``table``.
+    """
+    summary = summarise({k: v for k, v in rows.items() if '->' not in k})
+    transfer = summarise({k.split(' -> ')[0]: v for k, v in rows.items()
+                          if '->' in k})
+    paired = paired_with_moco(summary, controls)
+    transfer_paired = paired_with_moco(transfer, controls)
+    table = markdown(summary, f'{dataset}, seeds {list(seeds)}', paired)
+    if transfer:
+        table += '\n\n' + markdown(
+            transfer, 'transfer: encoders pretrained on '
+            f'{dataset}, probed on msr_action3d', transfer_paired)
+    return dict(dataset=dataset, seeds=list(seeds), methods=summary,
+                paired_with_moco=paired, transfer=transfer,
+                transfer_paired_with_moco=transfer_paired, table=table)
+
+
 # -- main -------------------------------------------------------------------
 def main(argv=None):
     args = build_parser().parse_args(argv)
@@ -564,19 +597,8 @@ def main(argv=None):
                {'': raw_pose_probe(moco_cfg, pkl, splits, group)})
 
     log('4/4 results')
-    summary = summarise({k: v for k, v in rows.items() if '->' not in k})
-    transfer = summarise({k.split(' -> ')[0]: v for k, v in rows.items()
-                          if '->' in k})
-    paired = paired_with_moco(summary, controls)
-    transfer_paired = paired_with_moco(transfer, controls)
-    table = markdown(summary, f'{args.dataset}, seeds {args.seeds}', paired)
-    if transfer:
-        table += '\n\n' + markdown(
-            transfer, 'transfer: encoders pretrained on '
-            f'{args.dataset}, probed on msr_action3d', transfer_paired)
-    results = dict(dataset=args.dataset, seeds=args.seeds, methods=summary,
-                   paired_with_moco=paired, transfer=transfer,
-                   transfer_paired_with_moco=transfer_paired, table=table,
+    results = dict(**results_document(args.dataset, args.seeds, rows,
+                                      controls),
                    configs={m: method_config(args, m) for m in args.methods},
                    streams=args.streams,
                    cfg_options=args.cfg_options,
@@ -587,7 +609,7 @@ def main(argv=None):
         json.dump(results, f, indent=2)
     with open(osp.join(args.work_dir, 'benchmark_details.json'), 'w') as f:
         json.dump(details, f, indent=2)
-    print('\n' + table + '\n')
+    print('\n' + results['table'] + '\n')
     log(f'wrote {args.out} ({time.time() - start:.0f} s in all)')
     return results
 
