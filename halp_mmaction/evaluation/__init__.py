@@ -9,6 +9,7 @@ from .probes import (LOGREG_CS, fit_linear_probe, knn_top1,  # noqa: F401
 from .pretrained import (backbone_state_dict,  # noqa: F401
                          check_checkpoint_fits, check_pretrained_backbone,
                          set_pretrained_backbone)
+from .stream_agreement import linear_cka, stream_agreement  # noqa: F401
 from .streams import (ENSEMBLE, STREAM_CHOICES,  # noqa: F401
                       checkpoint_streams, configured_stream,
                       encoder_prefixes,

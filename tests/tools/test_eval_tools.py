@@ -313,6 +313,23 @@ def test_knn_tool_evaluates_every_stream_and_their_ensemble(
     bone = knn.main([pretrain_config, cmd_pretrained, '--stream', 'bone'])
     assert bone['streams'] == ['bone'] and 'per_stream' not in bone
     assert bone['knn1_top1'] == results['per_stream']['bone']['knn1_top1']
+    assert 'stream_agreement' not in bone
+    # How much the streams share, from each stream's own 1-NN predictions.
+    agreement = results['stream_agreement']
+    right = {}
+    for s, (x, _, _) in feats.items():
+        x = torch.from_numpy(x)
+        pred = knn_predict(x[bank], labels[bank], x[~bank], 1)
+        right[s] = (pred == labels[~bank]).numpy()
+        assert agreement['top1'][s] == results['per_stream'][s]['knn1_top1']
+    assert agreement['oracle_top1'] == pytest.approx(
+        np.mean(right['joint'] | right['motion'] | right['bone']) * 100,
+        abs=0.01)
+    pair = agreement['pairs']['motion/bone']
+    assert pair['both_wrong'] == pytest.approx(
+        np.mean(~right['motion'] & ~right['bone']) * 100, abs=0.01)
+    assert 0 < pair['linear_cka'] <= 1 and set(agreement['pairs']) == {
+        'joint/motion', 'joint/bone', 'motion/bone'}
 
 
 def test_linear_probe_tool_reports_both_ensembles(pretrain_config,

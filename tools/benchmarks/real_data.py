@@ -209,7 +209,8 @@ class PretrainRun:
         self.pump.start()
 
     def _pump(self) -> None:
-        with open(self.log_file, 'w') as f:
+        # Line-buffered, so that `tail -f RUN.log` follows the run.
+        with open(self.log_file, 'w', buffering=1) as f:
             for line in self.proc.stdout:
                 f.write(line)
                 match = self.EPOCH.search(line)

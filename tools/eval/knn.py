@@ -9,7 +9,10 @@ classifier config (bank: its training set read with the test pipeline).
 A multi-stream checkpoint (``SkeletonCMD``) is evaluated per stream and as
 the 3-stream ensemble (the streams' features averaged); ``--stream`` picks
 one stream, and for a single-stream checkpoint says which stream its
-encoder was trained on.
+encoder was trained on. For several streams, ``stream_agreement`` says how
+much they know in common (the first ``--k``'s predictions): the share of
+queries some stream gets right (the oracle, which bounds any vote), each
+pair's agreement and shared errors, and the linear CKA of their features.
 
     python tools/eval/knn.py CONFIG CHECKPOINT [--k 1 20] [--weighted]
         [--stream joint|motion|bone|all] [--bank-split xsub_train]
@@ -26,10 +29,11 @@ from mmengine.registry import init_default_scope
 
 import halp_mmaction  # noqa: F401  (compat fixes + registration)
 from halp_mmaction.engine.checkpoint import exit_on_checkpoint_error
-from halp_mmaction.evaluation import (STREAM_CHOICES, bank_and_query,
-                                      extract_features, knn_predict,
+from halp_mmaction.evaluation import (ENSEMBLE, STREAM_CHOICES,
+                                      bank_and_query, extract_features,
+                                      knn_predict, linear_cka,
                                       load_stream_encoders, sequential_loader,
-                                      with_ensemble)
+                                      stream_agreement, with_ensemble)
 
 
 def parse_args(argv=None):
@@ -77,6 +81,7 @@ def main(argv=None):
             for stream, model in encoders.items()})
     results = dict(config=args.config, checkpoint=args.checkpoint,
                    weighted=args.weighted, streams=list(encoders))
+    first_k = {}  # stream -> the first --k's predictions
     for stream in feats['query']:
         bank, bank_labels = map(torch.from_numpy, feats['bank'][stream])
         query, query_labels = map(torch.from_numpy, feats['query'][stream])
@@ -84,6 +89,7 @@ def main(argv=None):
         for k in args.k:
             pred = knn_predict(bank, bank_labels, query, k, args.weighted,
                                args.temperature)
+            first_k.setdefault(stream, pred.numpy())
             top1 = (pred == query_labels).float().mean().item() * 100
             row[f'knn{k}_top1'] = round(top1, 2)
             print(f'{stream}: {"weighted " if args.weighted else ""}{k}-NN '
@@ -92,11 +98,31 @@ def main(argv=None):
         if len(feats['query']) > 1:
             results.setdefault('per_stream', {})[stream] = row
     results.update(row)
+    if len(encoders) > 1:
+        results['stream_agreement'] = agreement(
+            {s: p for s, p in first_k.items() if s != ENSEMBLE},
+            feats['query'], args.k[0])
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(results, f, indent=2)
         print(f'wrote {osp.abspath(args.out)}')
     return results
+
+
+def agreement(predictions: dict, query: dict, k: int) -> dict:
+    """:func:`stream_agreement` of the streams' kNN predictions, with the
+    linear CKA of each pair's query features, printed."""
+    labels = next(iter(query.values()))[1]
+    out = stream_agreement(predictions, labels)
+    for pair, row in out['pairs'].items():
+        a, b = pair.split('/')
+        row['linear_cka'] = round(linear_cka(query[a][0], query[b][0]), 4)
+        print(f'{pair}: {k}-NN predictions agree on {row["agree"]:.1f} %, '
+              f'both wrong on {row["both_wrong"]:.1f} %; linear CKA '
+              f'{row["linear_cka"]:.3f}')
+    print(f'some stream right ({k}-NN): {out["oracle_top1"]:.2f} % (the '
+          'most a vote among the streams can reach)')
+    return out
 
 
 if __name__ == '__main__':
