@@ -6,9 +6,10 @@ right, so the share of query samples that at least one stream classifies
 correctly (the *oracle* top-1) bounds what any combination of the streams'
 predictions reaches, and the streams' agreement and shared errors say how
 far from it a vote is likely to land. (The averaged features are a new
-feature, not a vote, so the oracle does not bound them.) Linear CKA (Kornblith et al., ICML 2019)
-compares the features themselves: 1 for features that are the same up to a
-rotation and a scale, near 0 for unrelated ones.
+feature, not a vote, so the oracle does not bound them.) Linear CKA
+(Kornblith et al., ICML 2019) compares the features themselves: 1 for
+features that are the same up to a rotation and a scale, near 0 for
+unrelated ones.
 """
 from itertools import combinations
 from typing import Dict
@@ -47,26 +48,23 @@ def stream_agreement(predictions: Dict[str, np.ndarray],
         and ``both_wrong`` (% wrong in both).
     """
     labels = np.asarray(labels)
-    right = {}
+    predictions = {s: np.asarray(p) for s, p in predictions.items()}
     for stream, pred in predictions.items():
-        pred = np.asarray(pred)
         if pred.shape != labels.shape:
             raise ValueError(f'stream_agreement: {stream} has {pred.shape} '
                              f'predictions for {labels.shape} labels')
-        right[stream] = pred == labels
-    if len(right) < 2:
+    if len(predictions) < 2:
         raise ValueError('stream_agreement: needs two streams or more, got '
-                         f'{list(right)}')
+                         f'{list(predictions)}')
+    right = {s: p == labels for s, p in predictions.items()}
 
     def share(mask) -> float:
         return round(float(np.mean(mask)) * 100, 2)
 
     pairs = {}
     for a, b in combinations(predictions, 2):
-        pairs[f'{a}/{b}'] = dict(
-            agree=share(np.asarray(predictions[a]) ==
-                        np.asarray(predictions[b])),
-            both_wrong=share(~right[a] & ~right[b]))
+        pairs[f'{a}/{b}'] = dict(agree=share(predictions[a] == predictions[b]),
+                                 both_wrong=share(~right[a] & ~right[b]))
     return dict(top1={s: share(r) for s, r in right.items()},
                 oracle_top1=share(np.any(np.stack(list(right.values())),
                                          axis=0)),
