@@ -118,11 +118,10 @@ def merge(documents: Dict[str, dict], pairs: Sequence[str] = ()) -> dict:
                              f'the files (rows: {", ".join(names)})')
         for name in matched:
             controls[name] = control + name[len(method):]
-    def by_seed(runs: Dict[object, dict]) -> List[dict]:
-        return [runs[s] for s in sorted(runs, key=lambda s: (s is not None,
-                                                              s))]
-
-    ordered = {name: by_seed(runs) for name, runs in rows.items()}
+    ordered = {}
+    for name, runs in rows.items():
+        order = sorted(runs, key=lambda s: (s is not None, s))  # None first
+        ordered[name] = [runs[s] for s in order]
     document = results_document(first['dataset'], sorted(seeds), ordered,
                                 controls)
     document.update(streams=first.get('streams'),
