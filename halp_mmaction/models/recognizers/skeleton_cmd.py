@@ -130,6 +130,13 @@ class SkeletonCMD(PretrainingModel):
                  for s, view in self.stream_views(inputs).items()]
         return torch.stack(feats).mean(dim=0)
 
+    def contrastive_chance_levels(self) -> Dict[str, float]:
+        """Every stream's :meth:`SkeletonMoCo.contrastive_chance_levels`,
+        under its suffixed loss name (``loss_moco_joint``, ...)."""
+        return {f'{name}_{s}': level
+                for s, encoder in self.encoders.items()
+                for name, level in encoder.contrastive_chance_levels().items()}
+
     def loss(self, inputs: Tensor,
              data_samples: OptSampleList = None) -> Dict[str, Tensor]:
         """Every stream's MoCo (and HaLP) losses, suffixed by the stream

@@ -1,5 +1,6 @@
 """MoCo v2 on skeleton sequences, with optional HaLP positives."""
 import copy
+import math
 from typing import Dict, List, NamedTuple, Optional, Tuple, Union
 
 import torch
@@ -191,6 +192,14 @@ class SkeletonMoCo(HostMirroredCounters, PretrainingModel):
                              device=keys.device) % self.queue_len
         self.queue.index_copy_(0, slots, keys.to(self.queue.dtype))
         self._set_counter('queue_ptr', (ptr + keys.shape[0]) % self.queue_len)
+
+    def contrastive_chance_levels(self) -> Dict[str, float]:
+        """``loss_moco`` of an embedding that tells nothing apart: the
+        weighted cross entropy of a uniform guess over the key and the
+        ``queue_len`` queued keys, ``loss_weight * ln(queue_len + 1)``
+        (read by ``ContrastiveCollapseHook``)."""
+        return dict(loss_moco=self.head.loss_weight *
+                    math.log(self.queue_len + 1))
 
     def loss(self, inputs: Tensor,
              data_samples: OptSampleList = None) -> Dict[str, Tensor]:
