@@ -33,6 +33,9 @@ RECIPE = [p for p in CONFIGS
           if p.name not in DEMO and p not in SMALL_CONFIGS]
 STAGE2 = [p for p in CONFIGS if '-pre_' in p.name]
 RESUMED = [p for p in CONFIGS if '-resume_' in p.name]
+# Single-stream motion and bone configs: a joint config on another stream.
+STREAM_CONFIGS = [p for p in CONFIGS
+                  if re.search(r'_1xb64-(motion|bone)-', p.name)]
 
 # What each dataset's config reads: the pickle and, per split protocol, the
 # length of the fixture's training split (so a wrong split is caught).
@@ -106,7 +109,13 @@ def test_config_builds(path: Path, skeleton_pickle):
     # The head lives in the model only: no stray top-level copy of it.
     assert not {'halp_head', 'halp_small_data'} & set(cfg.keys())
     assert cfg.model.queue_len % cfg.train_dataloader.batch_size == 0
-    key = json.dumps([cfg.model.to_dict(), cfg.optim_wrapper.to_dict()],
+    # A stream's config is its joint sibling's model with another data
+    # preprocessor: that alone is built again.
+    model_cfg = cfg.model.to_dict()
+    preprocessor = model_cfg.pop('data_preprocessor', None)
+    if preprocessor is not None:
+        MODELS.build(preprocessor)
+    key = json.dumps([model_cfg, cfg.optim_wrapper.to_dict()],
                      sort_keys=True)
     if key not in _BUILT:
         model = MODELS.build(cfg.model)
@@ -334,9 +343,32 @@ def test_stage_2_loads_a_stage_1_checkpoint(tmp_path):
     assert halp.halp_head._samples_seen == 0 and not halp.halp_head.active
 
 
+@pytest.mark.parametrize('path', STREAM_CONFIGS, ids=_id)
+def test_stream_config_is_its_joint_config_on_one_stream(path: Path):
+    cfg = load_config(path)
+    stream = re.search(r'-(motion|bone)-', path.name)[1]
+    joint = load_config(path.with_name(path.name.replace(f'-{stream}-',
+                                                         '-')))
+    assert cfg.model.pop('data_preprocessor') == dict(
+        type='SkeletonStreamPreprocessor', stream=stream)
+    assert 'data_preprocessor' not in joint.model
+    assert cfg.model == joint.model
+    for key in ('train_dataloader', 'val_dataloader', 'optim_wrapper',
+                'param_scheduler', 'train_cfg', 'custom_hooks',
+                'views_on_device'):
+        assert cfg[key] == joint[key], key
+    # tools/train.py moves the views onto the device: the stream stays.
+    from halp_mmaction.engine.views_on_device import apply_views_on_device
+    on_device = apply_views_on_device(load_config(path)).model
+    assert (on_device.data_preprocessor.type,
+            on_device.data_preprocessor.stream) == (
+                'SkeletonViewPreprocessor', stream)
+
+
 @pytest.mark.parametrize('name', [
     'halp/halp_stgcn_1xb64-450e_ntu60-xsub.py',
     'halp/halp_bigru_moco-500e-pre_1xb64-500e_pku-mmd2-xsub.py',
+    'halp/halp_bigru_1xb64-bone-450e_ntu60-xview.py',
 ])
 def test_config_trains_a_step(name, skeleton_pickle):
     """One HaLP training step on a collated batch of the config's own
@@ -356,9 +388,18 @@ def test_config_trains_a_step(name, skeleton_pickle):
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()
-    batch = model.data_preprocessor(
-        pseudo_collate([dataset[0], dataset[1]]), training=True)
+    collated = pseudo_collate([dataset[0], dataset[1]])
+    batch = model.data_preprocessor(collated, training=True)
     assert batch['inputs'].shape == (2, 2, 2, 64, 25, 3)
+    stream = getattr(model.data_preprocessor, 'stream', 'joint')
+    if stream != 'joint':  # the stream of the very views the pipeline made
+        from halp_mmaction.models.utils.skeleton_streams import \
+            skeleton_stream
+        joint = torch.stack(collated['inputs']).float()
+        torch.testing.assert_close(
+            batch['inputs'], skeleton_stream(joint, stream,
+                                             model.data_preprocessor.parents))
+        assert not torch.equal(batch['inputs'], joint)
     losses = model(**batch, mode='loss')
     assert torch.isfinite(losses['loss_moco'])
     assert losses['halp_kept'] > 0 and losses['loss_halp'] != 0
