@@ -4,6 +4,7 @@ and a whole run in small (skipped when the data is absent)."""
 import importlib.util
 import json
 import os
+import re
 import sys
 import time
 
@@ -143,6 +144,48 @@ def test_msr_entry_point_end_to_end(shared_data, tmp_path):
     assert full['methods']['halp']['seeds'] == [0]
     assert np.isfinite(full['methods']['halp']['linear_top1']['mean'])
     assert (tmp_path / 'work' / 'benchmark_details.json').is_file()
+
+
+def test_reuse_resumes_an_interrupted_pretraining_exactly(shared_data,
+                                                         tmp_path):
+    """A run stopped after its checkpoint at epoch 1 of 2 continues from
+    it with --reuse, to the weights of the uninterrupted run; a finished
+    run is reused as it is."""
+    import torch
+    bench = _tool('real_data')
+    work = tmp_path / 'work'
+    args = bench.build_parser().parse_args([
+        '--dataset', 'msr_action3d', '--data-root',
+        str(shared_data / 'msr_action3d'), '--work-dir', str(work),
+        '--out', 'o.json', '--epochs', '2', '--checkpoint-interval', '1',
+        '--methods', 'moco', '--seeds', '0', '--jobs', '1'])
+    args.work_dir = str(work)
+    ann_file = bench.convert(args.dataset, args.data_root, args.work_dir)
+    run = work / 'moco_seed0'
+    (ckpt, seconds), = bench.pretrain(args, ann_file).values()
+    assert ckpt == str(run / 'epoch_2.pth') and seconds > 0
+    assert (run / 'epoch_1.pth').is_file()
+    uninterrupted = torch.load(ckpt, weights_only=False)['state_dict']
+
+    # Interrupted after epoch 1: mmengine's pointer names that checkpoint.
+    (run / 'epoch_2.pth').unlink()
+    (run / 'last_checkpoint').write_text(str(run / 'epoch_1.pth'))
+    args.reuse = True
+    (ckpt, seconds), = bench.pretrain(args, ann_file).values()
+    assert seconds is None  # the first part's time is not known
+    log = (work / 'moco_seed0.log').read_text()
+    # The first part's log is kept, and the second starts after epoch 1.
+    assert re.search(r'Epoch\(train\)\s*\[1\]', log)
+    assert 'resumed epoch: 1, iter: 18' in log
+    resumed = torch.load(ckpt, weights_only=False)['state_dict']
+    assert resumed.keys() == uninterrupted.keys()
+    for key, value in uninterrupted.items():
+        torch.testing.assert_close(resumed[key], value, rtol=0, atol=0,
+                                   msg=key)
+
+    mtime = os.path.getmtime(ckpt)
+    (again, _), = bench.pretrain(args, ann_file).values()
+    assert again == ckpt and os.path.getmtime(ckpt) == mtime  # reused
 
 
 def test_streams_pick_multi_stream_configs_names_and_controls():

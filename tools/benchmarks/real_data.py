@@ -51,7 +51,9 @@ differences),
 ``transfer`` and ``transfer_paired_with_moco`` (the same for the transfer
 rows) and a Markdown ``table``, also printed at the end. Variants of HaLP
 (``--halp-variant NAME --halp-cfg-options ...``) share the MoCo runs of a
-work dir with ``--reuse``.
+work dir with ``--reuse``, which also resumes a run that was interrupted
+(a machine restart) from its last checkpoint, saved every
+``--checkpoint-interval`` epochs; such a run's ``pretrain_seconds`` is null.
 ``WORK_DIR/benchmark_details.json`` has each probe's chosen C and its
 cross-validation accuracy.
 """
@@ -150,7 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help='pretraining runs side by side (default: 2)')
     parser.add_argument('--reuse', action='store_true',
                         help='reuse pretraining checkpoints found in the '
-                        'work dir')
+                        'work dir, and resume runs that were interrupted '
+                        'from their last checkpoint')
+    parser.add_argument('--checkpoint-interval', type=int, default=10,
+                        help='pretraining saves a checkpoint every this many '
+                        'epochs (the last two are kept), from which --reuse '
+                        'resumes an interrupted run (default: 10)')
     parser.add_argument('--transfer-data-root',
                         help='MSR Action3D raw files: also probe the '
                         'encoders there (N-UCLA only)')
@@ -191,12 +198,16 @@ class PretrainRun:
     EPOCH = re.compile(r'Epoch\(train\)\s*\[(\d+)\]\[\s*(\d+)/(\d+)\]')
 
     def __init__(self, name: str, config: str, run_dir: str, seed: int,
-                 options: Sequence[str], checkpoint: str) -> None:
+                 options: Sequence[str], checkpoint: str,
+                 resume: bool = False) -> None:
         self.name, self.checkpoint = name, checkpoint
-        self.log_file = run_dir + '.log'
+        self.resumed = resume
+        # A resumed run's log follows its first part's.
+        self.log_file, self.log_mode = run_dir + '.log', 'a' if resume else 'w'
         cmd = [sys.executable, osp.join(REPO_ROOT, 'tools', 'train.py'),
                config, '--work-dir', run_dir, '--seed', str(seed),
-               '--no-validate', '--cfg-options', *options]
+               '--no-validate', *(['--resume'] if resume else []),
+               '--cfg-options', *options]
         # One thread per run: on a shared 2-core machine two single-threaded
         # runs side by side beat two-threaded ones taking turns.
         env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1',
@@ -210,7 +221,7 @@ class PretrainRun:
 
     def _pump(self) -> None:
         # Line-buffered, so that `tail -f RUN.log` follows the run.
-        with open(self.log_file, 'w', buffering=1) as f:
+        with open(self.log_file, self.log_mode, buffering=1) as f:
             for line in self.proc.stdout:
                 f.write(line)
                 match = self.EPOCH.search(line)
@@ -222,15 +233,18 @@ class PretrainRun:
         # wait() is called later, after another run.
         self.end = time.time()
 
-    def wait(self) -> float:
+    def wait(self) -> Optional[float]:
+        """The run's seconds; None for a resumed run (its first part's
+        time is not known)."""
         code = self.proc.wait()
         self.pump.join()
         if code != 0 or not osp.isfile(self.checkpoint):
             raise RuntimeError(f'{self.name} pretraining failed (exit '
                                f'{code}); see {self.log_file}')
         seconds = round(self.end - self.start, 1)
-        log(f'{self.name}: pretrained in {seconds:.0f} s')
-        return seconds
+        log(f'{self.name}: pretrained in {seconds:.0f} s'
+            + (' after resuming' if self.resumed else ''))
+        return None if self.resumed else seconds
 
 
 def reused_seconds(run_dir: str, checkpoint: str) -> Optional[float]:
@@ -291,19 +305,29 @@ def pretrain(args, ann_file: str) -> Dict[tuple, tuple]:
                 log(f'{method} seed {seed}: reusing {ckpt}')
                 done[method, seed] = (ckpt, reused_seconds(run_dir, ckpt))
                 continue
-            pending.append((method, seed, config, run_dir, ckpt, options + [
-                *ann_file_options(cfg, ann_file),
-                f'train_cfg.max_epochs={epochs}',
-                f'default_hooks.checkpoint.interval={epochs}',
-            ] + [f'param_scheduler.{i}.T_max={epochs}'
-                 for i, s in enumerate(cfg.param_scheduler)
-                 if 'T_max' in s]))
+            # mmengine names a run dir's latest checkpoint in this file;
+            # tools/train.py --resume continues from it exactly.
+            resume = args.reuse and osp.isfile(
+                osp.join(run_dir, 'last_checkpoint'))
+            pending.append((method, seed, config, run_dir, ckpt, resume,
+                            options + [
+                                *ann_file_options(cfg, ann_file),
+                                f'train_cfg.max_epochs={epochs}',
+                                'default_hooks.checkpoint.interval='
+                                f'{min(args.checkpoint_interval, epochs)}',
+                                'default_hooks.checkpoint.max_keep_ckpts=2',
+                            ] + [f'param_scheduler.{i}.T_max={epochs}'
+                                 for i, s in enumerate(cfg.param_scheduler)
+                                 if 'T_max' in s]))
     while pending or running:
         while pending and len(running) < max(1, args.jobs):
-            method, seed, config, run_dir, ckpt, options = pending.pop(0)
-            log(f'{method} seed {seed}: pretraining -> {run_dir}')
+            method, seed, config, run_dir, ckpt, resume, options = \
+                pending.pop(0)
+            log(f'{method} seed {seed}: '
+                + ('resuming' if resume else 'pretraining') + f' -> {run_dir}')
             running.append((method, seed, PretrainRun(
-                f'{method} s{seed}', config, run_dir, seed, options, ckpt)))
+                f'{method} s{seed}', config, run_dir, seed, options, ckpt,
+                resume)))
         # Whichever run ends first frees its core for the next one.
         finished = [r for r in running if r[2].proc.poll() is not None]
         if not finished:
@@ -539,6 +563,9 @@ def main(argv=None):
     if args.methods is None:
         args.methods = ['halp', 'moco'] + (
             ['cmd_halp', 'cmd'] if args.streams else [])
+    if args.checkpoint_interval < 1:
+        raise SystemExit('error: --checkpoint-interval must be >= 1, got '
+                         f'{args.checkpoint_interval}')
     if args.streams is not None and len(set(args.streams)) < 2:
         raise SystemExit('error: --streams needs two streams or more')
     for method in args.methods:
