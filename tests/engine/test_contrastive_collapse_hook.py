@@ -90,6 +90,8 @@ def test_the_lowest_epoch_is_kept_across_a_resume(warnings):
     _train(first, _runner(dict(loss_moco=CHANCE)), [3.9, 4.5])
     checkpoint = {}
     first.before_save_checkpoint(None, checkpoint)
+    assert checkpoint['contrastive_collapse'] == dict(
+        lowest=dict(loss_moco=(pytest.approx(3.9), 1)), collapsed={})
     resumed, runner = ContrastiveCollapseHook(), _runner(
         dict(loss_moco=CHANCE), resume=True)
     resumed.after_load_checkpoint(runner, checkpoint)
@@ -101,6 +103,16 @@ def test_the_lowest_epoch_is_kept_across_a_resume(warnings):
     fresh.after_load_checkpoint(runner, checkpoint)
     _train(fresh, runner, [5.4], start=2)
     assert len(warnings) == 1
+    # A collapse is saved, and a resumed run still says it at the end.
+    resumed.before_save_checkpoint(None, checkpoint)
+    assert checkpoint['contrastive_collapse']['collapsed'] == dict(
+        loss_moco=(pytest.approx(5.4), 3))
+    last, runner = ContrastiveCollapseHook(), _runner(
+        dict(loss_moco=CHANCE), resume=True)
+    last.after_load_checkpoint(runner, checkpoint)
+    _train(last, runner, [5.5], start=3)
+    last.after_train(runner)
+    assert len(warnings) == 2 and 'over the last epoch' in warnings[1]
 
 
 @pytest.mark.parametrize('tolerance', [0, 0.5, -0.1, '5%', None])
@@ -129,6 +141,7 @@ def test_every_config_runs_it_and_checkpoints_its_state(tmp_path, one_thread,
         'ContrastiveCollapseHook'
     Runner.from_cfg(cfg).train()
     saved = torch.load(tmp_path / 'epoch_1.pth', weights_only=False)
+    assert saved['contrastive_collapse']['collapsed'] == {}
     lowest, epoch = saved['contrastive_collapse']['lowest']['loss_moco']
     # The demo's 36-key queue: a real epoch mean, below ln 37.
     assert epoch == 1 and 0 < lowest < math.log(37)

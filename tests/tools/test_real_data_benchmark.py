@@ -50,6 +50,32 @@ def test_summary_has_mean_std_and_every_seed():
     assert '| raw_poses | 70.0 | 71.0 | - | - |' in table
 
 
+def test_collapsed_runs_are_kept_per_seed_flagged_and_merged(tmp_path):
+    import torch
+    bench = _tool('real_data')
+    ckpt = tmp_path / 'epoch_200.pth'
+    torch.save(dict(contrastive_collapse=dict(
+        lowest=dict(loss_moco=(3.9, 10)),
+        collapsed=dict(loss_moco=(5.4, 140)))), ckpt)
+    assert bench.collapses_of(str(ckpt)) == dict(loss_moco=140)
+    torch.save(dict(state_dict={}), ckpt)  # written without the hook
+    assert bench.collapses_of(str(ckpt)) == {}
+    rows = dict(moco=[
+        dict(seed=s, linear_top1=v, knn1_top1=v, pretrain_seconds=1.0,
+             collapsed=c)
+        for s, v, c in ((0, 55.0, dict(loss_moco=140)), (1, 60.0, {}))])
+    document = bench.results_document('msr_action3d', [0, 1], rows, {})
+    assert document['methods']['moco']['collapsed'] == dict(
+        per_seed=[dict(loss_moco=140), {}])
+    assert document['table'].endswith(
+        'collapsed (the contrastive loss back at chance, '
+        'ContrastiveCollapseHook): moco seed 0 (loss_moco at epoch 140)')
+    # merge_real_data keeps it, seed by seed.
+    merge = _tool('merge_real_data')
+    runs = merge.runs_of(document['methods']['moco'], 'moco', 'x.json')
+    assert [r['collapsed'] for r in runs] == [dict(loss_moco=140), {}]
+
+
 def test_halp_against_moco_of_the_same_seed():
     bench = _tool('real_data')
 
@@ -183,6 +209,7 @@ def test_reuse_resumes_an_interrupted_pretraining_exactly(shared_data,
         torch.testing.assert_close(resumed[key], value, rtol=0, atol=0,
                                    msg=key)
 
+    assert bench.collapses_of(ckpt) == {}  # the hook's state, no collapse
     mtime = os.path.getmtime(ckpt)
     (again, _), = bench.pretrain(args, ann_file).values()
     assert again == ckpt and os.path.getmtime(ckpt) == mtime  # reused

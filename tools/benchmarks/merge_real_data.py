@@ -32,7 +32,7 @@ import sys
 from typing import Dict, List, Sequence
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from real_data import (METRICS, SCORE_MEAN, log,  # noqa: E402
+from real_data import (COLLAPSED, METRICS, SCORE_MEAN, log,  # noqa: E402
                        results_document)
 
 # What must agree between the files for their runs to be comparable.
@@ -62,6 +62,8 @@ def runs_of(entry: dict, name: str, path: str) -> List[dict]:
     if SCORE_MEAN in entry:
         keys.append(SCORE_MEAN)
     values = {k: entry[k]['per_seed'] for k in keys}
+    if COLLAPSED in entry:
+        values[COLLAPSED] = entry[COLLAPSED]['per_seed']
     count = len(values[METRICS[0]])
     seeds = entry['seeds'] or [None] * count
     if any(len(v) != len(seeds) for v in values.values()):

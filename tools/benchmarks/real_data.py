@@ -54,6 +54,9 @@ rows) and a Markdown ``table``, also printed at the end. Variants of HaLP
 work dir with ``--reuse``, which also resumes a run that was interrupted
 (a machine restart) from its last checkpoint, saved every
 ``--checkpoint-interval`` epochs; such a run's ``pretrain_seconds`` is null.
+A pretrained method's entry has ``collapsed`` per seed (``{loss term:
+epoch}`` of the collapses its final checkpoint records, see
+``ContrastiveCollapseHook``), also listed under the table.
 ``WORK_DIR/benchmark_details.json`` has each probe's chosen C and its
 cross-validation accuracy.
 """
@@ -113,6 +116,9 @@ DATASETS = dict(
 )
 METRICS = ('linear_top1', 'knn1_top1')
 SCORE_MEAN = 'linear_top1_score_mean'
+# Per pretrained run: {loss term: epoch} of the collapses its final
+# checkpoint records (ContrastiveCollapseHook), {} for none.
+COLLAPSED = 'collapsed'
 # With --streams every method trains the streams side by side in one
 # SkeletonCMD: MoCo and HaLP without the distillation (cmd_head=None), CMD
 # and CMD + HaLP with it.
@@ -339,6 +345,16 @@ def pretrain(args, ann_file: str) -> Dict[tuple, tuple]:
     return done
 
 
+def collapses_of(checkpoint: str) -> Dict[str, int]:
+    """{loss term: 1-based epoch} of the collapses ContrastiveCollapseHook
+    recorded in a pretraining checkpoint ({} for none, or for a checkpoint
+    written without the hook)."""
+    import torch
+    state = torch.load(checkpoint, map_location='cpu', weights_only=False)
+    found = (state.get('contrastive_collapse') or {}).get('collapsed') or {}
+    return {term: int(epoch) for term, (_, epoch) in found.items()}
+
+
 # -- probes -----------------------------------------------------------------
 def split_loader(cfg, ann_file: str, split: str):
     from halp_mmaction.evaluation import eval_dataset_cfg, sequential_loader
@@ -427,6 +443,8 @@ def summarise(rows: Dict[str, List[dict]]) -> dict:
                 std=round(float(values.std(ddof=1)), 2)
                 if len(values) > 1 else 0.0,
                 per_seed=[round(float(v), 2) for v in values])
+        if any(COLLAPSED in r for r in runs):
+            entry[COLLAPSED] = dict(per_seed=[r.get(COLLAPSED) for r in runs])
         out[method] = entry
     return out
 
@@ -501,6 +519,16 @@ def markdown(summary: dict, title: str, paired: Optional[dict] = None) -> str:
                      + ')' for k in METRICS]
             lines.append(f'| {method} - {entry["control"]} | {cells[0]} | '
                          f'{cells[1]} |')
+    collapses = [
+        f'{method} seed {seed} ('
+        + ', '.join(f'{t} at epoch {e}' for t, e in found.items()) + ')'
+        for method, entry in summary.items()
+        for seed, found in zip(entry['seeds'],
+                               entry.get(COLLAPSED, {}).get('per_seed', []))
+        if found]
+    if collapses:
+        lines += ['', 'collapsed (the contrastive loss back at chance, '
+                  'ContrastiveCollapseHook): ' + '; '.join(collapses)]
     return '\n'.join(lines)
 
 
@@ -590,7 +618,7 @@ def main(argv=None):
             convert('msr_action3d', args.transfer_data_root, args.work_dir),
             msr['splits'], getattr(names, msr['group'])))
 
-    def record(target, method, seed, results, seconds=None):
+    def record(target, method, seed, results, seconds=None, extra=None):
         for suffix, result in results.items():
             key = method + suffix
             if target != args.dataset:
@@ -598,7 +626,8 @@ def main(argv=None):
             details.setdefault(key, []).append(
                 dict(seed=seed, **result.pop('details')))
             rows.setdefault(key, []).append(
-                dict(seed=seed, pretrain_seconds=seconds, **result))
+                dict(seed=seed, pretrain_seconds=seconds, **result,
+                     **(extra or {})))
             log(f'    {key} (seed {seed}): linear '
                 f'{result["linear_top1"]:.1f} %, 1-NN '
                 f'{result["knn1_top1"]:.1f} %')
@@ -607,10 +636,14 @@ def main(argv=None):
         cfg = merged_config(*method_config(args, method))
         for seed in args.seeds:
             ckpt, seconds = runs[method, seed]
+            collapsed = collapses_of(ckpt)
+            if collapsed:
+                log(f'    warning: {method} seed {seed} collapsed: '
+                    f'{collapsed} (loss term: epoch)')
             for target, pkl, splits, group in targets:
                 results = encoder_probe(cfg, ckpt, pkl, splits, group, seed)
                 record(target, method_name(args, method), seed, results,
-                       seconds)
+                       seconds, {COLLAPSED: collapsed})
         control = dict(CONTROLS).get(method)
         if control in args.methods:
             for suffix in results:

@@ -30,8 +30,11 @@ class ContrastiveCollapseHook(Hook):
     are left alone. Each term's epoch mean is summed on the device and read
     once per epoch. The hook warns once per term when the collapse happens
     and again at the end of training if the last epoch is still there. The
-    lowest epoch mean so far is saved in checkpoints, so a resumed run
-    judges as the uninterrupted one would.
+    lowest epoch mean so far and the collapses found are saved in
+    checkpoints (``contrastive_collapse``: ``lowest``, ``collapsed``, per
+    term its epoch mean and 1-based epoch), so a resumed run judges as the
+    uninterrupted one would, and a benchmark can tell a collapsed run from
+    its final checkpoint.
 
     Args:
         tolerance (float): Relative band below ``ln(K + 1)`` that counts as
@@ -56,7 +59,6 @@ class ContrastiveCollapseHook(Hook):
         levels = getattr(get_ori_model(runner.model),
                          'contrastive_chance_levels', None)
         self._chance = dict(levels()) if callable(levels) else {}
-        self._collapsed, self._last = {}, {}
 
     def before_train_epoch(self, runner) -> None:
         self._sums, self._steps = {}, 0
@@ -112,10 +114,13 @@ class ContrastiveCollapseHook(Hook):
             logger='current', level=logging.WARNING)
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
-        checkpoint['contrastive_collapse'] = dict(lowest=dict(self._lowest))
+        checkpoint['contrastive_collapse'] = dict(
+            lowest=dict(self._lowest), collapsed=dict(self._collapsed))
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         if runner._resume:
             saved = checkpoint.get('contrastive_collapse') or {}
-            self._lowest = {name: tuple(value) for name, value in
-                            saved.get('lowest', {}).items()}
+            self._lowest, self._collapsed = (
+                {name: tuple(value) for name, value in
+                 saved.get(part, {}).items()}
+                for part in ('lowest', 'collapsed'))
