@@ -207,9 +207,7 @@ class PretrainRun:
                  options: Sequence[str], checkpoint: str,
                  resume: bool = False) -> None:
         self.name, self.checkpoint = name, checkpoint
-        self.resumed = resume
-        # A resumed run's log follows its first part's.
-        self.log_file, self.log_mode = run_dir + '.log', 'a' if resume else 'w'
+        self.resumed, self.log_file = resume, run_dir + '.log'
         cmd = [sys.executable, osp.join(REPO_ROOT, 'tools', 'train.py'),
                config, '--work-dir', run_dir, '--seed', str(seed),
                '--no-validate', *(['--resume'] if resume else []),
@@ -227,7 +225,9 @@ class PretrainRun:
 
     def _pump(self) -> None:
         # Line-buffered, so that `tail -f RUN.log` follows the run.
-        with open(self.log_file, self.log_mode, buffering=1) as f:
+        # A resumed run's log follows its first part's.
+        with open(self.log_file, 'a' if self.resumed else 'w',
+                  buffering=1) as f:
             for line in self.proc.stdout:
                 f.write(line)
                 match = self.EPOCH.search(line)
